@@ -1,0 +1,30 @@
+#pragma once
+
+#include "carecircle/protocol/errors.hpp"
+#include "carecircle/protocol/types.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <string>
+#include <string_view>
+
+namespace carecircle::protocol {
+
+boost::json::object to_json(const User& user);
+boost::json::object to_json(const Author& author);
+boost::json::object to_json(const Membership& membership);
+boost::json::object to_json(const Message& message);
+// Non-members of a private group see only its name, region and description (section 3).
+boost::json::object to_json(const Group& group, bool show_details);
+boost::json::object to_json(const error& problem);
+
+// `{"id":ID,"ok":true,"result":{...}}`
+std::string encode_reply(const boost::json::value& id, boost::json::object result);
+// `{"id":ID,"ok":false,"error":{...}}`
+std::string encode_error_reply(const boost::json::value& id, const error& problem);
+// `{"event":NAME, ...fields}`
+std::string encode_event(std::string_view name, boost::json::object fields);
+// `{"error":{"code":C,"message":M}}`, the body of an HTTP error.
+std::string encode_http_error(const error& problem);
+
+} // namespace carecircle::protocol

@@ -1,0 +1,94 @@
+#pragma once
+
+#include "carecircle/protocol/errors.hpp"
+#include "carecircle/protocol/ids.hpp"
+#include "carecircle/protocol/types.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace carecircle::protocol {
+
+// `{"id":ID,"type":OP, ...params}` (PROTOCOL.md section 3). The id is kept as JSON because a
+// client may use an integer or a string, and it is echoed as it came.
+struct envelope {
+    boost::json::value id;
+    std::string type;
+    boost::json::object params;
+};
+
+struct envelope_failure {
+    boost::json::value id; // null when no id could be read
+    error problem;
+};
+
+// Parses one text frame. Invalid UTF-8, malformed JSON, a non-object, a missing type or an id
+// that is neither integer nor string are failures; nothing here throws.
+std::variant<envelope, envelope_failure> decode_envelope(std::string_view frame);
+
+// One struct per operation, named after it. `decode` fills one from an envelope's params and
+// returns the problem when a parameter is missing, of the wrong type or out of range.
+
+struct groups_create {
+    std::string name;
+    std::string region;
+    std::string description;
+    group_visibility visibility = group_visibility::public_group;
+};
+
+struct group_ref {
+    GroupId group;
+};
+
+struct group_member_ref {
+    GroupId group;
+    UserId user;
+};
+
+struct groups_set_role {
+    GroupId group;
+    UserId user;
+    group_role role = group_role::member;
+};
+
+struct messages_send {
+    GroupId group;
+    std::string text;
+    message_kind kind = message_kind::text;
+    std::optional<std::string> client_id;
+};
+
+struct messages_history {
+    GroupId group;
+    std::optional<Seq> before;
+    std::optional<Seq> after;
+    int limit = 50;
+};
+
+struct messages_mark_read {
+    GroupId group;
+    Seq seq;
+};
+
+struct message_ref {
+    GroupId group;
+    MessageId message;
+};
+
+std::optional<error> decode(const boost::json::object& params, groups_create& out);
+std::optional<error> decode(const boost::json::object& params, group_ref& out);
+std::optional<error> decode(const boost::json::object& params, group_member_ref& out);
+std::optional<error> decode(const boost::json::object& params, groups_set_role& out);
+std::optional<error> decode(const boost::json::object& params, messages_send& out);
+std::optional<error> decode(const boost::json::object& params, messages_history& out);
+std::optional<error> decode(const boost::json::object& params, messages_mark_read& out);
+std::optional<error> decode(const boost::json::object& params, message_ref& out);
+
+inline constexpr int max_history_limit = 100;
+inline constexpr std::size_t max_client_id_length = 64;
+
+} // namespace carecircle::protocol

@@ -1,0 +1,86 @@
+#include "carecircle/protocol/encode.hpp"
+
+#include <boost/json/serialize.hpp>
+
+namespace carecircle::protocol {
+namespace json = boost::json;
+
+json::object to_json(const User& user) {
+    return {{"id", user.id.value},
+            {"username", user.username},
+            {"display_name", user.display_name},
+            {"role", to_string(user.role)}};
+}
+
+json::object to_json(const Author& author) {
+    return {{"id", author.id.value},
+            {"username", author.username},
+            {"display_name", author.display_name}};
+}
+
+json::object to_json(const Membership& membership) {
+    return {{"role", to_string(membership.role)}, {"status", to_string(membership.status)}};
+}
+
+json::object to_json(const Message& message) {
+    return {{"id", message.id.value},
+            {"group", message.group.value},
+            {"seq", message.seq.value},
+            {"author", to_json(message.author)},
+            {"kind", to_string(message.kind)},
+            {"text", message.deleted ? std::string() : message.text},
+            {"created_at", format_timestamp(message.created_at)},
+            {"deleted", message.deleted}};
+}
+
+json::object to_json(const Group& group, bool show_details) {
+    json::object out{{"id", group.id.value},
+                     {"name", group.name},
+                     {"region", group.region},
+                     {"description", group.description},
+                     {"visibility", to_string(group.visibility)}};
+    if (show_details) {
+        out["member_count"] = group.member_count;
+        out["last_seq"] = group.last_seq.value;
+        out["unread"] = group.unread;
+    } else {
+        out["member_count"] = nullptr;
+        out["last_seq"] = nullptr;
+        out["unread"] = 0;
+    }
+    out["my_membership"] =
+        group.my_membership ? json::value(to_json(*group.my_membership)) : json::value(nullptr);
+    return out;
+}
+
+json::object to_json(const error& problem) {
+    json::object out{{"code", to_string(problem.code)}, {"message", problem.message}};
+    if (problem.retry_after_ms) {
+        out["retry_after_ms"] = *problem.retry_after_ms;
+    }
+    return out;
+}
+
+std::string encode_reply(const json::value& id, json::object result) {
+    return json::serialize(json::object{{"id", id}, {"ok", true}, {"result", std::move(result)}});
+}
+
+std::string encode_error_reply(const json::value& id, const error& problem) {
+    return json::serialize(json::object{{"id", id}, {"ok", false}, {"error", to_json(problem)}});
+}
+
+std::string encode_event(std::string_view name, json::object fields) {
+    json::object out;
+    out.reserve(fields.size() + 1);
+    out["event"] = name;
+    for (auto& field : fields) {
+        out[field.key()] = std::move(field.value());
+    }
+    return json::serialize(out);
+}
+
+std::string encode_http_error(const error& problem) {
+    return json::serialize(json::object{{"error", to_json(problem)}});
+}
+
+} // namespace carecircle::protocol

@@ -1,0 +1,26 @@
+#pragma once
+
+#include "carecircle/storage/read_pool.hpp"
+#include "carecircle/storage/writer.hpp"
+#include "hub.hpp"
+#include "options.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+namespace carecircle::server {
+
+// Everything a request handler may need, created once per server.
+struct application {
+    application(boost::asio::io_context& io, server::options settings);
+
+    boost::asio::io_context& ioc;
+    server::options opts;
+    storage::writer writer;
+    storage::read_pool reads;
+    // Argon2 takes tens of milliseconds on purpose; it runs here, never on an I/O thread.
+    boost::asio::thread_pool password_pool{1};
+    server::hub state;
+};
+
+} // namespace carecircle::server

@@ -1,0 +1,335 @@
+#include "hub.hpp"
+
+#include "carecircle/storage/users.hpp"
+
+#include <algorithm>
+
+namespace carecircle::server {
+
+void hub::load(SQLite::Database& db) {
+    std::lock_guard lock(mutex_);
+    for (auto& user : storage::load_users(db)) {
+        users_[user.id] = std::move(user);
+    }
+    for (auto& session : storage::load_sessions(db)) {
+        sessions_[session.token_hash] = session.user;
+    }
+    for (auto& group : storage::load_groups(db)) {
+        groups_[group.id].info = std::move(group);
+    }
+    for (auto& m : storage::load_memberships(db)) {
+        auto it = groups_.find(m.group);
+        if (it == groups_.end()) {
+            continue;
+        }
+        it->second.members[m.user] = member_state{m.membership, m.last_read, m.requested_at};
+        if (m.membership.status == membership_status::active) {
+            ++it->second.active_count;
+        }
+    }
+}
+
+std::optional<User> hub::user_for_token(const std::string& token_hash) const {
+    std::lock_guard lock(mutex_);
+    auto session = sessions_.find(token_hash);
+    if (session == sessions_.end()) {
+        return std::nullopt;
+    }
+    auto user = users_.find(session->second);
+    if (user == users_.end()) {
+        return std::nullopt;
+    }
+    return user->second;
+}
+
+std::optional<User> hub::find_user(UserId id) const {
+    std::lock_guard lock(mutex_);
+    auto it = users_.find(id);
+    if (it == users_.end()) {
+        return std::nullopt;
+    }
+    return it->second;
+}
+
+void hub::put_user(const User& user) {
+    std::lock_guard lock(mutex_);
+    users_[user.id] = user;
+}
+
+void hub::add_session(const std::string& token_hash, UserId user) {
+    std::lock_guard lock(mutex_);
+    sessions_[token_hash] = user;
+}
+
+std::vector<std::shared_ptr<connection>> hub::remove_session(const std::string& token_hash) {
+    std::lock_guard lock(mutex_);
+    std::vector<std::shared_ptr<connection>> opened_with_it;
+    auto session = sessions_.find(token_hash);
+    if (session == sessions_.end()) {
+        return opened_with_it;
+    }
+    std::vector<std::shared_ptr<connection>> all;
+    collect_connections(session->second, all);
+    for (auto& conn : all) {
+        if (conn->token_hash() == token_hash) {
+            opened_with_it.push_back(std::move(conn));
+        }
+    }
+    sessions_.erase(session);
+    return opened_with_it;
+}
+
+void hub::attach(const std::shared_ptr<connection>& conn) {
+    std::lock_guard lock(mutex_);
+    connections_[conn->user()].push_back(conn);
+}
+
+void hub::detach(const connection* conn) {
+    std::lock_guard lock(mutex_);
+    auto it = connections_.find(conn->user());
+    if (it == connections_.end()) {
+        return;
+    }
+    std::erase_if(it->second, [conn](const std::weak_ptr<connection>& weak) {
+        auto strong = weak.lock();
+        return !strong || strong.get() == conn;
+    });
+    if (it->second.empty()) {
+        connections_.erase(it);
+    }
+}
+
+std::vector<std::shared_ptr<connection>> hub::all_connections() const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::shared_ptr<connection>> all;
+    for (const auto& [user, list] : connections_) {
+        for (const auto& weak : list) {
+            if (auto conn = weak.lock()) {
+                all.push_back(std::move(conn));
+            }
+        }
+    }
+    return all;
+}
+
+void hub::collect_connections(UserId user, std::vector<std::shared_ptr<connection>>& out) const {
+    auto it = connections_.find(user);
+    if (it == connections_.end()) {
+        return;
+    }
+    for (const auto& weak : it->second) {
+        if (auto conn = weak.lock()) {
+            out.push_back(std::move(conn));
+        }
+    }
+}
+
+group_access hub::access(GroupId group, const User& user) const {
+    std::lock_guard lock(mutex_);
+    group_access result;
+    result.site = user.role;
+    auto it = groups_.find(group);
+    if (it == groups_.end()) {
+        return result;
+    }
+    result.group_exists = true;
+    result.visibility = it->second.info.visibility;
+    if (auto m = it->second.members.find(user.id); m != it->second.members.end()) {
+        result.membership = m->second.membership;
+    }
+    return result;
+}
+
+Group hub::to_group(const group_state& state, const User& viewer) const {
+    Group group;
+    group.id = state.info.id;
+    group.name = state.info.name;
+    group.region = state.info.region;
+    group.description = state.info.description;
+    group.visibility = state.info.visibility;
+    group.member_count = state.active_count;
+    group.last_seq = state.info.last_seq;
+    if (auto m = state.members.find(viewer.id); m != state.members.end()) {
+        group.my_membership = m->second.membership;
+        if (m->second.membership.status == membership_status::active) {
+            group.unread = std::max<std::int64_t>(0, state.info.last_seq.value -
+                                                         m->second.last_read.value);
+        }
+    }
+    return group;
+}
+
+std::vector<Group> hub::list_groups(const User& viewer) const {
+    std::lock_guard lock(mutex_);
+    std::vector<Group> groups;
+    groups.reserve(groups_.size());
+    for (const auto& [id, state] : groups_) {
+        groups.push_back(to_group(state, viewer));
+    }
+    return groups;
+}
+
+std::optional<Group> hub::group_for(GroupId group, const User& viewer) const {
+    std::lock_guard lock(mutex_);
+    auto it = groups_.find(group);
+    if (it == groups_.end()) {
+        return std::nullopt;
+    }
+    return to_group(it->second, viewer);
+}
+
+std::vector<member_view> hub::active_members(GroupId group) const {
+    std::lock_guard lock(mutex_);
+    std::vector<member_view> members;
+    auto it = groups_.find(group);
+    if (it == groups_.end()) {
+        return members;
+    }
+    for (const auto& [user_id, state] : it->second.members) {
+        if (state.membership.status != membership_status::active) {
+            continue;
+        }
+        auto user = users_.find(user_id);
+        if (user == users_.end()) {
+            continue;
+        }
+        const bool online = connections_.contains(user_id);
+        members.push_back(member_view{user->second, state.membership.role, online});
+    }
+    return members;
+}
+
+std::optional<member_state> hub::membership(GroupId group, UserId user) const {
+    std::lock_guard lock(mutex_);
+    auto it = groups_.find(group);
+    if (it == groups_.end()) {
+        return std::nullopt;
+    }
+    auto m = it->second.members.find(user);
+    if (m == it->second.members.end()) {
+        return std::nullopt;
+    }
+    return m->second;
+}
+
+void hub::put_group(const storage::group_record& group) {
+    std::lock_guard lock(mutex_);
+    groups_[group.id].info = group;
+}
+
+void hub::put_membership(const storage::membership_record& record) {
+    std::lock_guard lock(mutex_);
+    auto it = groups_.find(record.group);
+    if (it == groups_.end()) {
+        return;
+    }
+    auto& members = it->second.members;
+    auto existing = members.find(record.user);
+    if (existing != members.end() &&
+        existing->second.membership.status == membership_status::active) {
+        --it->second.active_count;
+    }
+    Seq last_read = existing != members.end() ? existing->second.last_read : record.last_read;
+    members[record.user] = member_state{record.membership, last_read, record.requested_at};
+    if (record.membership.status == membership_status::active) {
+        ++it->second.active_count;
+    }
+}
+
+void hub::remove_membership(GroupId group, UserId user) {
+    std::lock_guard lock(mutex_);
+    auto it = groups_.find(group);
+    if (it == groups_.end()) {
+        return;
+    }
+    auto m = it->second.members.find(user);
+    if (m == it->second.members.end()) {
+        return;
+    }
+    if (m->second.membership.status == membership_status::active) {
+        --it->second.active_count;
+    }
+    it->second.members.erase(m);
+}
+
+void hub::set_last_read(GroupId group, UserId user, Seq seq) {
+    std::lock_guard lock(mutex_);
+    auto it = groups_.find(group);
+    if (it == groups_.end()) {
+        return;
+    }
+    if (auto m = it->second.members.find(user); m != it->second.members.end()) {
+        m->second.last_read = seq;
+    }
+}
+
+void hub::message_committed(GroupId group, Seq seq) {
+    std::lock_guard lock(mutex_);
+    if (auto it = groups_.find(group); it != groups_.end()) {
+        it->second.info.last_seq = std::max(it->second.info.last_seq, seq);
+    }
+}
+
+Seq hub::last_seq(GroupId group) const {
+    std::lock_guard lock(mutex_);
+    auto it = groups_.find(group);
+    return it == groups_.end() ? Seq{0} : it->second.info.last_seq;
+}
+
+void hub::broadcast(GroupId group, const frame_ptr& frame) const {
+    std::vector<std::shared_ptr<connection>> recipients;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = groups_.find(group);
+        if (it == groups_.end()) {
+            return;
+        }
+        for (const auto& [user, state] : it->second.members) {
+            if (state.membership.status == membership_status::active) {
+                collect_connections(user, recipients);
+            }
+        }
+    }
+    // Sent outside the lock: each send only posts to the connection's strand.
+    for (const auto& conn : recipients) {
+        conn->send(frame);
+    }
+}
+
+void hub::send_to_user(UserId user, const frame_ptr& frame) const {
+    std::vector<std::shared_ptr<connection>> recipients;
+    {
+        std::lock_guard lock(mutex_);
+        collect_connections(user, recipients);
+    }
+    for (const auto& conn : recipients) {
+        conn->send(frame);
+    }
+}
+
+std::optional<std::chrono::milliseconds> hub::take_send_token(UserId user, double rate,
+                                                              double burst) {
+    std::lock_guard lock(mutex_);
+    return send_buckets_[user].take(rate, burst, std::chrono::steady_clock::now());
+}
+
+std::optional<std::chrono::seconds> hub::login_locked(const std::string& username,
+                                                      const std::string& address) {
+    std::lock_guard lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    auto by_name = login_failures_by_name_.locked(username, now);
+    auto by_address = login_failures_by_address_.locked(address, now);
+    if (by_name && by_address) {
+        return std::max(*by_name, *by_address);
+    }
+    return by_name ? by_name : by_address;
+}
+
+void hub::login_failed(const std::string& username, const std::string& address) {
+    std::lock_guard lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    login_failures_by_name_.record_failure(username, now);
+    login_failures_by_address_.record_failure(address, now);
+}
+
+} // namespace carecircle::server

@@ -1,0 +1,96 @@
+#pragma once
+
+#include "carecircle/storage/groups.hpp"
+#include "connection.hpp"
+#include "permissions.hpp"
+#include "rate_limiter.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace carecircle::server {
+
+struct member_state {
+    Membership membership;
+    Seq last_read;
+    timestamp requested_at;
+};
+
+struct member_view {
+    User user;
+    group_role role = group_role::member;
+    bool online = false;
+};
+
+// The state every request consults, kept in memory so permission checks and fan-out never
+// touch the database: users, sign-in sessions, groups, memberships and live connections.
+// The database stays the truth; the hub is updated only after a write has committed.
+class hub {
+public:
+    void load(SQLite::Database& db);
+
+    // Users and sign-in sessions.
+    std::optional<User> user_for_token(const std::string& token_hash) const;
+    std::optional<User> find_user(UserId id) const;
+    void put_user(const User& user);
+    void add_session(const std::string& token_hash, UserId user);
+    // Forgets the session and returns the connections opened with it, to be closed.
+    std::vector<std::shared_ptr<connection>> remove_session(const std::string& token_hash);
+
+    // Live connections.
+    void attach(const std::shared_ptr<connection>& conn);
+    void detach(const connection* conn);
+    std::vector<std::shared_ptr<connection>> all_connections() const;
+
+    // Groups and memberships.
+    group_access access(GroupId group, const User& user) const;
+    std::vector<Group> list_groups(const User& viewer) const;
+    std::optional<Group> group_for(GroupId group, const User& viewer) const;
+    std::vector<member_view> active_members(GroupId group) const;
+    std::optional<member_state> membership(GroupId group, UserId user) const;
+
+    void put_group(const storage::group_record& group);
+    void put_membership(const storage::membership_record& membership);
+    void remove_membership(GroupId group, UserId user);
+    void set_last_read(GroupId group, UserId user, Seq seq);
+    void message_committed(GroupId group, Seq seq);
+    Seq last_seq(GroupId group) const;
+
+    // Fan-out: the same encoded frame to every connection of every active member.
+    void broadcast(GroupId group, const frame_ptr& frame) const;
+    void send_to_user(UserId user, const frame_ptr& frame) const;
+
+    // Limits.
+    std::optional<std::chrono::milliseconds> take_send_token(UserId user, double rate,
+                                                             double burst);
+    std::optional<std::chrono::seconds> login_locked(const std::string& username,
+                                                     const std::string& address);
+    void login_failed(const std::string& username, const std::string& address);
+
+private:
+    struct group_state {
+        storage::group_record info;
+        std::map<UserId, member_state> members;
+        std::int64_t active_count = 0;
+    };
+
+    Group to_group(const group_state& state, const User& viewer) const;
+    void collect_connections(UserId user, std::vector<std::shared_ptr<connection>>& out) const;
+
+    mutable std::mutex mutex_;
+    std::unordered_map<UserId, User> users_;
+    std::unordered_map<std::string, UserId> sessions_;
+    std::map<GroupId, group_state> groups_;
+    std::unordered_map<UserId, std::vector<std::weak_ptr<connection>>> connections_;
+    std::unordered_map<UserId, token_bucket> send_buckets_;
+    failure_window login_failures_by_name_{10, std::chrono::minutes(15)};
+    failure_window login_failures_by_address_{50, std::chrono::minutes(15)};
+};
+
+} // namespace carecircle::server

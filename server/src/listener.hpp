@@ -1,0 +1,27 @@
+#pragma once
+
+#include "application.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <memory>
+
+namespace carecircle::server {
+
+// Accepts connections and gives each its own strand and HTTP session.
+class listener : public std::enable_shared_from_this<listener> {
+public:
+    // Binds and listens; throws with a clear message when the address cannot be had.
+    listener(application& app, const boost::asio::ip::tcp::endpoint& endpoint);
+
+    boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
+    void run();
+    void stop();
+
+private:
+    void do_accept();
+
+    application& app_;
+    boost::asio::ip::tcp::acceptor acceptor_;
+};
+
+} // namespace carecircle::server

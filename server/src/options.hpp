@@ -1,0 +1,32 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace carecircle::server {
+
+// Every limit of the server in one place, named as at the call site.
+struct options {
+    std::string listen_host = "127.0.0.1";
+    std::uint16_t listen_port = 8080;
+    std::filesystem::path database = "data/carecircle.db";
+    std::filesystem::path web_root;
+    std::vector<std::string> allowed_origins;
+
+    std::size_t max_frame_bytes = 64 * 1024;
+    std::size_t max_body_bytes = 64 * 1024;
+    std::size_t max_outgoing_messages = 4096; // per connection; over it the client is closed
+    std::chrono::seconds handshake_timeout{30};
+
+    double send_rate = 10.0; // messages.send per second per user; 0 lifts the limit
+    double send_burst = 20.0;
+
+    std::size_t io_threads = 2;
+    std::size_t read_connections = 2;
+};
+
+} // namespace carecircle::server

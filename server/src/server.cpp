@@ -1,0 +1,96 @@
+#include "server.hpp"
+
+#include "application.hpp"
+#include "carecircle/storage/database.hpp"
+#include "listener.hpp"
+
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <iostream>
+#include <thread>
+
+namespace carecircle::server {
+namespace net = boost::asio;
+
+application::application(net::io_context& io, server::options settings)
+    : ioc(io), opts(std::move(settings)), writer(opts.database, storage::writer_options{}),
+      reads(opts.database, opts.read_connections) {
+    auto db = storage::open_database(opts.database, storage::access::read_only);
+    state.load(db);
+}
+
+namespace {
+
+constexpr auto shutdown_grace = std::chrono::seconds(3);
+
+// Waits until every WebSocket has closed (or the grace time is over), then lets the writer
+// finish its queue and stops the I/O threads.
+void finish_shutdown(application& app, const std::shared_ptr<net::steady_timer>& timer,
+                     std::chrono::steady_clock::time_point deadline) {
+    if (!app.state.all_connections().empty() && std::chrono::steady_clock::now() < deadline) {
+        timer->expires_after(std::chrono::milliseconds(20));
+        timer->async_wait([&app, timer, deadline](boost::system::error_code) {
+            finish_shutdown(app, timer, deadline);
+        });
+        return;
+    }
+    app.writer.stop();
+    app.ioc.stop();
+}
+
+std::string display_host(const net::ip::address& address) {
+    return address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
+}
+
+} // namespace
+
+int serve(const options& opts) {
+    auto ioc = std::make_unique<net::io_context>(static_cast<int>(opts.io_threads));
+    std::unique_ptr<application> app;
+    std::shared_ptr<listener> acceptor;
+    try {
+        app = std::make_unique<application>(*ioc, opts);
+        const auto address = net::ip::make_address(opts.listen_host);
+        acceptor = std::make_shared<listener>(*app, net::ip::tcp::endpoint(address, opts.listen_port));
+    } catch (const std::exception& e) {
+        std::cerr << "carecircle: cannot start: " << e.what() << '\n';
+        return 1;
+    }
+    acceptor->run();
+
+    net::signal_set signals(*ioc, SIGINT, SIGTERM);
+    signals.async_wait([&](boost::system::error_code ec, int) {
+        if (ec) {
+            return;
+        }
+        acceptor->stop();
+        for (const auto& conn : app->state.all_connections()) {
+            conn->close(boost::beast::websocket::close_code::going_away);
+        }
+        auto timer = std::make_shared<net::steady_timer>(*ioc);
+        finish_shutdown(*app, timer, std::chrono::steady_clock::now() + shutdown_grace);
+    });
+
+    const auto endpoint = acceptor->local_endpoint();
+    std::cout << "listening on http://" << display_host(endpoint.address()) << ':'
+              << endpoint.port() << std::endl;
+
+    std::vector<std::thread> threads;
+    for (std::size_t i = 1; i < opts.io_threads; ++i) {
+        threads.emplace_back([&ioc] { ioc->run(); });
+    }
+    ioc->run();
+    for (auto& thread : threads) {
+        thread.join();
+    }
+    // Handlers still queued hold sessions that detach from the hub: drop them while the
+    // application is alive.
+    acceptor.reset();
+    ioc.reset();
+    app->reads.stop();
+    app.reset();
+    return 0;
+}
+
+} // namespace carecircle::server

@@ -1,0 +1,169 @@
+#include "websocket_session.hpp"
+
+#include "carecircle/protocol/encode.hpp"
+#include "ws_context.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+namespace carecircle::server {
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+
+namespace {
+
+// A client that cannot take its frames within this time after a close was decided is cut off.
+constexpr auto close_grace = std::chrono::seconds(5);
+
+} // namespace
+
+websocket_session::websocket_session(application& app, beast::tcp_stream&& stream,
+                                     const User& user, std::string token_hash)
+    : connection(user.id, std::move(token_hash)), app_(app), ws_(std::move(stream)),
+      close_deadline_(ws_.get_executor()) {}
+
+websocket_session::~websocket_session() {
+    if (attached_) {
+        app_.state.detach(this);
+    }
+}
+
+void websocket_session::run(http_request upgrade) {
+    // The WebSocket stream keeps its own timeouts (with pings when idle) from here on.
+    beast::get_lowest_layer(ws_).expires_never();
+    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws_.read_message_max(app_.opts.max_frame_bytes);
+    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
+        response.set(http::field::server, "carecircle");
+    }));
+    ws_.async_accept(upgrade, beast::bind_front_handler(&websocket_session::on_accept,
+                                                        shared_from_this()));
+}
+
+void websocket_session::on_accept(beast::error_code ec) {
+    if (ec) {
+        return;
+    }
+    app_.state.attach(shared_from_this());
+    attached_ = true;
+    const auto user = app_.state.find_user(this->user());
+    if (!user) {
+        return start_close(websocket::close_code::policy_error);
+    }
+    enqueue(make_frame(protocol::encode_event(
+        "hello", {{"user", protocol::to_json(*user)}, {"protocol", 1}})));
+    do_read();
+}
+
+void websocket_session::do_read() {
+    ws_.async_read(buffer_,
+                   beast::bind_front_handler(&websocket_session::on_read, shared_from_this()));
+}
+
+void websocket_session::on_read(beast::error_code ec, std::size_t) {
+    if (ec) {
+        // Beast has already answered an oversized message with 1009 and bad UTF-8 with 1007.
+        close_deadline_.cancel();
+        return;
+    }
+    if (close_code_) {
+        buffer_.consume(buffer_.size());
+        return do_read();
+    }
+    if (!ws_.got_text()) {
+        buffer_.consume(buffer_.size());
+        start_close(websocket::close_code::unknown_data);
+        return do_read();
+    }
+    const auto text = beast::buffers_to_string(buffer_.data());
+    buffer_.consume(buffer_.size());
+    dispatch(app_, shared_from_this(), user(), text);
+    do_read();
+}
+
+void websocket_session::send(frame_ptr frame) {
+    net::post(ws_.get_executor(),
+              [self = shared_from_this(), frame = std::move(frame)]() mutable {
+                  self->enqueue(std::move(frame));
+              });
+}
+
+void websocket_session::close(std::uint16_t code) {
+    net::post(ws_.get_executor(),
+              [self = shared_from_this(), code] { self->start_close(code); });
+}
+
+void websocket_session::enqueue(frame_ptr frame) {
+    if (close_code_) {
+        return;
+    }
+    if (queue_.size() >= app_.opts.max_outgoing_messages) {
+        // A slow consumer is closed rather than allowed to grow the server's memory; it will
+        // reconnect and catch up with messages.history.
+        queue_.clear();
+        return start_close(websocket::close_code::policy_error);
+    }
+    queue_.push_back(std::move(frame));
+    if (!writing_) {
+        do_write();
+    }
+}
+
+void websocket_session::do_write() {
+    writing_ = true;
+    // The frame being written is held apart from the queue, so clearing the queue on close
+    // never frees bytes the socket is still sending.
+    in_flight_ = std::move(queue_.front());
+    queue_.pop_front();
+    ws_.text(true);
+    ws_.async_write(net::buffer(*in_flight_),
+                    beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
+}
+
+void websocket_session::on_write(beast::error_code ec, std::size_t) {
+    writing_ = false;
+    in_flight_.reset();
+    if (ec) {
+        queue_.clear();
+        beast::get_lowest_layer(ws_).close();
+        return;
+    }
+    if (close_code_) {
+        return do_close();
+    }
+    if (!queue_.empty()) {
+        do_write();
+    }
+}
+
+void websocket_session::start_close(std::uint16_t code) {
+    if (close_code_) {
+        return;
+    }
+    close_code_ = code;
+    queue_.clear();
+    close_deadline_.expires_after(close_grace);
+    close_deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
+        if (!ec) {
+            beast::get_lowest_layer(self->ws_).close();
+        }
+    });
+    if (!writing_) {
+        do_close();
+    }
+}
+
+void websocket_session::do_close() {
+    if (close_sent_ || !ws_.is_open()) {
+        return;
+    }
+    close_sent_ = true;
+    ws_.async_close(websocket::close_reason(*close_code_),
+                    [self = shared_from_this()](beast::error_code) {
+                        self->close_deadline_.cancel();
+                    });
+}
+
+} // namespace carecircle::server

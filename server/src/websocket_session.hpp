@@ -1,0 +1,52 @@
+#pragma once
+
+#include "application.hpp"
+#include "connection.hpp"
+#include "http_types.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/websocket/stream.hpp>
+#include <deque>
+#include <memory>
+
+namespace carecircle::server {
+
+// One signed-in WebSocket. It owns its socket, its read buffer and a bounded queue of frames to
+// send; everything runs on its strand, and others reach it only through send() and close().
+class websocket_session : public connection,
+                          public std::enable_shared_from_this<websocket_session> {
+public:
+    websocket_session(application& app, boost::beast::tcp_stream&& stream, const User& user,
+                      std::string token_hash);
+    ~websocket_session() override;
+
+    void run(http_request upgrade);
+
+    void send(frame_ptr frame) override;
+    void close(std::uint16_t code) override;
+
+private:
+    void on_accept(boost::beast::error_code ec);
+    void do_read();
+    void on_read(boost::beast::error_code ec, std::size_t bytes);
+    void enqueue(frame_ptr frame);
+    void do_write();
+    void on_write(boost::beast::error_code ec, std::size_t bytes);
+    void start_close(std::uint16_t code);
+    void do_close();
+
+    application& app_;
+    boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+    boost::beast::flat_buffer buffer_;
+    boost::asio::steady_timer close_deadline_;
+    std::deque<frame_ptr> queue_;
+    frame_ptr in_flight_;
+    bool writing_ = false;
+    bool attached_ = false;
+    std::optional<std::uint16_t> close_code_; // set once a close has been decided
+    bool close_sent_ = false;
+};
+
+} // namespace carecircle::server

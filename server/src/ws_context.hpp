@@ -1,0 +1,43 @@
+#pragma once
+
+#include "application.hpp"
+#include "carecircle/protocol/encode.hpp"
+#include "connection.hpp"
+
+#include <boost/json/object.hpp>
+#include <functional>
+#include <memory>
+#include <string_view>
+#include <unordered_map>
+
+namespace carecircle::server {
+
+// One WebSocket request in flight: who asked, on which connection, and how to answer.
+// Copyable, so a handler can carry it into the writer's or the read pool's completion.
+struct request_context {
+    application* app;
+    std::shared_ptr<connection> conn;
+    User user;
+    boost::json::value id;
+
+    void reply(boost::json::object result) const {
+        conn->send(make_frame(protocol::encode_reply(id, std::move(result))));
+    }
+    void fail(const error& problem) const {
+        conn->send(make_frame(protocol::encode_error_reply(id, problem)));
+    }
+    void fail(error_code code, std::string message) const { fail(make_error(code, std::move(message))); }
+};
+
+using ws_handler = std::function<void(const request_context&, const boost::json::object& params)>;
+using handler_table = std::unordered_map<std::string_view, ws_handler>;
+
+// Each domain adds its operations to the table.
+void add_group_handlers(handler_table& table);
+void add_message_handlers(handler_table& table);
+
+// Decodes one text frame and runs its handler; every failure becomes an error reply.
+void dispatch(application& app, const std::shared_ptr<connection>& conn, UserId user,
+              std::string_view frame);
+
+} // namespace carecircle::server

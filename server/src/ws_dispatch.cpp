@@ -1,0 +1,45 @@
+#include "carecircle/protocol/requests.hpp"
+#include "ws_context.hpp"
+
+namespace carecircle::server {
+namespace {
+
+const handler_table& handlers() {
+    static const handler_table table = [] {
+        handler_table t;
+        add_group_handlers(t);
+        add_message_handlers(t);
+        return t;
+    }();
+    return table;
+}
+
+} // namespace
+
+void dispatch(application& app, const std::shared_ptr<connection>& conn, UserId user_id,
+              std::string_view frame) {
+    auto decoded = protocol::decode_envelope(frame);
+    if (auto* failure = std::get_if<protocol::envelope_failure>(&decoded)) {
+        conn->send(make_frame(protocol::encode_error_reply(failure->id, failure->problem)));
+        return;
+    }
+    auto& request = std::get<protocol::envelope>(decoded);
+    auto user = app.state.find_user(user_id);
+    if (!user) {
+        conn->close(1008);
+        return;
+    }
+    request_context context{&app, conn, std::move(*user), std::move(request.id)};
+    auto handler = handlers().find(request.type);
+    if (handler == handlers().end()) {
+        context.fail(error_code::bad_request, "unknown type: " + request.type);
+        return;
+    }
+    try {
+        handler->second(context, request.params);
+    } catch (const std::exception&) {
+        context.fail(error_code::internal, "the request could not be completed");
+    }
+}
+
+} // namespace carecircle::server

@@ -1,0 +1,141 @@
+// The "Groups" operations of PROTOCOL.md section 3: decode, check permission, do, reply.
+#include "carecircle/protocol/requests.hpp"
+#include "carecircle/storage/groups.hpp"
+#include "carecircle/storage/time_codec.hpp"
+#include "ws_context.hpp"
+
+namespace carecircle::server {
+namespace json = boost::json;
+namespace {
+
+void groups_list(const request_context& ctx, const json::object&) {
+    json::array groups;
+    for (const auto& group : ctx.app->state.list_groups(ctx.user)) {
+        const bool details = group.visibility == group_visibility::public_group ||
+                             (group.my_membership &&
+                              group.my_membership->status == membership_status::active) ||
+                             ctx.user.role != site_role::member;
+        groups.push_back(protocol::to_json(group, details));
+    }
+    ctx.reply({{"groups", std::move(groups)}});
+}
+
+void groups_create(const request_context& ctx, const json::object& params) {
+    protocol::groups_create req;
+    if (auto problem = protocol::decode(params, req)) {
+        return ctx.fail(*problem);
+    }
+    if (ctx.user.role == site_role::member) {
+        return ctx.fail(error_code::forbidden, "only site moderators and admins create groups");
+    }
+    auto created = std::make_shared<storage::group_record>();
+    auto membership = std::make_shared<storage::membership_record>();
+    ctx.app->writer.submit(
+        [req, created, membership, creator = ctx.user.id](SQLite::Database& db) {
+            const auto now = storage::now();
+            *created = storage::insert_group(db, req.name, req.region, req.description,
+                                             req.visibility, creator, now);
+            *membership = storage::membership_record{
+                created->id, creator,
+                Membership{group_role::moderator, membership_status::active}, Seq{0}, now};
+            storage::put_membership(db, *membership);
+        },
+        [ctx, created, membership](std::exception_ptr failure) {
+            if (failure) {
+                return ctx.fail(error_code::internal, "could not create the group");
+            }
+            ctx.app->state.put_group(*created);
+            ctx.app->state.put_membership(*membership);
+            auto group = ctx.app->state.group_for(created->id, ctx.user);
+            ctx.reply({{"group", protocol::to_json(*group, true)}});
+        });
+}
+
+void groups_join(const request_context& ctx, const json::object& params) {
+    protocol::group_ref req;
+    if (auto problem = protocol::decode(params, req)) {
+        return ctx.fail(*problem);
+    }
+    const auto access = ctx.app->state.access(req.group, ctx.user);
+    if (!access.group_exists) {
+        return ctx.fail(error_code::not_found, "no such group");
+    }
+    if (access.membership) {
+        // Joining twice changes nothing and says where the person stands.
+        return ctx.reply({{"membership", protocol::to_json(*access.membership)}});
+    }
+    const auto status = access.visibility == group_visibility::public_group
+                            ? membership_status::active
+                            : membership_status::pending;
+    const storage::membership_record record{
+        req.group, ctx.user.id, Membership{group_role::member, status},
+        ctx.app->state.last_seq(req.group), storage::now()};
+    ctx.app->writer.submit(
+        [record](SQLite::Database& db) { storage::put_membership(db, record); },
+        [ctx, record](std::exception_ptr failure) {
+            if (failure) {
+                return ctx.fail(error_code::internal, "could not join the group");
+            }
+            ctx.app->state.put_membership(record);
+            ctx.reply({{"membership", protocol::to_json(record.membership)}});
+        });
+}
+
+void groups_leave(const request_context& ctx, const json::object& params) {
+    protocol::group_ref req;
+    if (auto problem = protocol::decode(params, req)) {
+        return ctx.fail(*problem);
+    }
+    const auto access = ctx.app->state.access(req.group, ctx.user);
+    if (!access.group_exists) {
+        return ctx.fail(error_code::not_found, "no such group");
+    }
+    if (!access.membership) {
+        return ctx.fail(error_code::forbidden, "you are not a member of this group");
+    }
+    ctx.app->writer.submit(
+        [group = req.group, user = ctx.user.id](SQLite::Database& db) {
+            storage::delete_membership(db, group, user);
+        },
+        [ctx, group = req.group](std::exception_ptr failure) {
+            if (failure) {
+                return ctx.fail(error_code::internal, "could not leave the group");
+            }
+            ctx.app->state.remove_membership(group, ctx.user.id);
+            ctx.reply({});
+        });
+}
+
+void groups_members(const request_context& ctx, const json::object& params) {
+    protocol::group_ref req;
+    if (auto problem = protocol::decode(params, req)) {
+        return ctx.fail(*problem);
+    }
+    const auto access = ctx.app->state.access(req.group, ctx.user);
+    if (!access.site_moderator()) {
+        if (auto problem = check_active_member(access)) {
+            return ctx.fail(*problem);
+        }
+    } else if (!access.group_exists) {
+        return ctx.fail(error_code::not_found, "no such group");
+    }
+    json::array members;
+    for (const auto& member : ctx.app->state.active_members(req.group)) {
+        members.push_back(json::object{{"user", protocol::to_json(member.user)},
+                                       {"role", to_string(member.role)},
+                                       {"online", member.online}});
+    }
+    ctx.reply({{"members", std::move(members)}});
+}
+
+} // namespace
+
+void add_group_handlers(handler_table& table) {
+    table.emplace("groups.list", groups_list);
+    table.emplace("groups.create", groups_create);
+    table.emplace("groups.join", groups_join);
+    table.emplace("groups.leave", groups_leave);
+    table.emplace("groups.members", groups_members);
+}
+
+} // namespace carecircle::server

@@ -1,0 +1,114 @@
+// The "Messages" operations of PROTOCOL.md section 3.
+#include "carecircle/protocol/requests.hpp"
+#include "carecircle/storage/groups.hpp"
+#include "carecircle/storage/messages.hpp"
+#include "carecircle/storage/time_codec.hpp"
+#include "ws_context.hpp"
+
+namespace carecircle::server {
+namespace json = boost::json;
+namespace {
+
+void messages_send(const request_context& ctx, const json::object& params) {
+    protocol::messages_send req;
+    if (auto problem = protocol::decode(params, req)) {
+        return ctx.fail(*problem);
+    }
+    const auto access = ctx.app->state.access(req.group, ctx.user);
+    if (auto problem = check_active_member(access)) {
+        return ctx.fail(*problem);
+    }
+    if (req.kind == message_kind::announcement) {
+        if (auto problem = check_group_role(access, group_role::organiser)) {
+            return ctx.fail(*problem);
+        }
+    }
+    const auto& limits = ctx.app->opts;
+    if (auto wait = ctx.app->state.take_send_token(ctx.user.id, limits.send_rate, limits.send_burst)) {
+        auto problem = make_error(error_code::rate_limited, "you are sending too fast");
+        problem.retry_after_ms = wait->count();
+        return ctx.fail(problem);
+    }
+
+    auto result = std::make_shared<storage::append_result>();
+    storage::new_message message{req.group,
+                                 Author{ctx.user.id, ctx.user.username, ctx.user.display_name},
+                                 req.kind,
+                                 std::move(req.text),
+                                 std::move(req.client_id),
+                                 storage::now()};
+    ctx.app->writer.submit(
+        [message = std::move(message), result](SQLite::Database& db) {
+            *result = storage::append_message(db, message);
+        },
+        [ctx, result](std::exception_ptr failure) {
+            if (failure) {
+                return ctx.fail(error_code::internal, "the message could not be saved");
+            }
+            auto encoded = protocol::to_json(result->message);
+            if (!result->duplicate) {
+                // Completions run in commit order, so every connection sees seqs in order.
+                ctx.app->state.message_committed(result->message.group, result->message.seq);
+                ctx.app->state.broadcast(
+                    result->message.group,
+                    make_frame(protocol::encode_event("message.created", {{"message", encoded}})));
+            }
+            ctx.reply({{"message", std::move(encoded)}});
+        });
+}
+
+void messages_history(const request_context& ctx, const json::object& params) {
+    protocol::messages_history req;
+    if (auto problem = protocol::decode(params, req)) {
+        return ctx.fail(*problem);
+    }
+    if (auto problem = check_can_read(ctx.app->state.access(req.group, ctx.user))) {
+        return ctx.fail(*problem);
+    }
+    ctx.app->reads.submit([ctx, req](SQLite::Database& db) {
+        try {
+            const auto page = storage::read_history(
+                db, storage::history_query{req.group, req.before, req.after, req.limit});
+            json::array messages;
+            messages.reserve(page.messages.size());
+            for (const auto& message : page.messages) {
+                messages.push_back(protocol::to_json(message));
+            }
+            ctx.reply({{"messages", std::move(messages)}, {"has_more", page.has_more}});
+        } catch (const std::exception&) {
+            ctx.fail(error_code::internal, "history could not be read");
+        }
+    });
+}
+
+void messages_mark_read(const request_context& ctx, const json::object& params) {
+    protocol::messages_mark_read req;
+    if (auto problem = protocol::decode(params, req)) {
+        return ctx.fail(*problem);
+    }
+    if (auto problem = check_active_member(ctx.app->state.access(req.group, ctx.user))) {
+        return ctx.fail(*problem);
+    }
+    const Seq seq = std::min(req.seq, ctx.app->state.last_seq(req.group));
+    ctx.app->writer.submit(
+        [group = req.group, user = ctx.user.id, seq](SQLite::Database& db) {
+            storage::set_last_read(db, group, user, seq);
+        },
+        [ctx, group = req.group, seq](std::exception_ptr failure) {
+            if (failure) {
+                return ctx.fail(error_code::internal, "could not mark the messages read");
+            }
+            ctx.app->state.set_last_read(group, ctx.user.id, seq);
+            ctx.reply({});
+        });
+}
+
+} // namespace
+
+void add_message_handlers(handler_table& table) {
+    table.emplace("messages.send", messages_send);
+    table.emplace("messages.history", messages_history);
+    table.emplace("messages.mark_read", messages_mark_read);
+}
+
+} // namespace carecircle::server

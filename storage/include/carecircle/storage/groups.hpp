@@ -1,0 +1,37 @@
+#pragma once
+
+#include "carecircle/protocol/types.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <vector>
+
+namespace carecircle::storage {
+
+struct group_record {
+    GroupId id;
+    std::string name;
+    std::string region;
+    std::string description;
+    group_visibility visibility = group_visibility::public_group;
+    Seq last_seq;
+};
+
+struct membership_record {
+    GroupId group;
+    UserId user;
+    Membership membership;
+    Seq last_read;
+    timestamp requested_at;
+};
+
+group_record insert_group(SQLite::Database& db, const std::string& name,
+                          const std::string& region, const std::string& description,
+                          group_visibility visibility, UserId created_by, timestamp created_at);
+std::vector<group_record> load_groups(SQLite::Database& db);
+
+void put_membership(SQLite::Database& db, const membership_record& membership);
+void delete_membership(SQLite::Database& db, GroupId group, UserId user);
+void set_last_read(SQLite::Database& db, GroupId group, UserId user, Seq seq);
+std::vector<membership_record> load_memberships(SQLite::Database& db);
+
+} // namespace carecircle::storage

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <exception>
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+namespace carecircle::storage {
+
+struct writer_options {
+    // Most operations committed in one transaction.
+    std::size_t max_batch = 512;
+};
+
+// The one thread that owns the read-write connection. Operations queue up while a commit is
+// in flight and the next transaction takes all of them (group commit), so one fsync serves
+// many writes. Each operation runs in its own savepoint: one failing operation is rolled back
+// alone and the rest of the batch commits. Completions run on this thread after the commit,
+// in submission order, so they must be quick (typically a post to an I/O thread).
+class writer {
+public:
+    using work = std::function<void(SQLite::Database&)>;
+    using completion = std::function<void(std::exception_ptr)>;
+
+    writer(const std::filesystem::path& path, writer_options options);
+    ~writer();
+
+    writer(const writer&) = delete;
+    writer& operator=(const writer&) = delete;
+
+    void submit(work operation, completion done);
+
+    // Finishes every queued operation, then ends the thread.
+    void stop();
+
+    std::size_t queue_depth() const;
+
+private:
+    struct pending {
+        work operation;
+        completion done;
+    };
+
+    void run();
+    void commit_batch(std::deque<pending>& batch);
+
+    SQLite::Database db_;
+    writer_options options_;
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<pending> queue_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+} // namespace carecircle::storage

@@ -1,0 +1,34 @@
+#include "carecircle/storage/database.hpp"
+
+#include <SQLiteCpp/Backup.h>
+
+namespace carecircle::storage {
+
+SQLite::Database open_database(const std::filesystem::path& path, access mode) {
+    if (mode == access::read_write && path.has_parent_path()) {
+        std::filesystem::create_directories(path.parent_path());
+    }
+    const int flags = mode == access::read_write
+                          ? SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX
+                          : SQLite::OPEN_READONLY | SQLite::OPEN_FULLMUTEX;
+    SQLite::Database db(path.string(), flags, 5000);
+    db.exec("PRAGMA foreign_keys = ON");
+    if (mode == access::read_write) {
+        db.exec("PRAGMA journal_mode = WAL");
+        // With WAL, NORMAL keeps the database consistent after a crash; a power cut may lose the
+        // last transactions. FULL makes every acknowledged commit durable, which is the promise
+        // PROTOCOL.md makes for acknowledged writes, so FULL is the default here.
+        db.exec("PRAGMA synchronous = FULL");
+        migrate(db);
+    }
+    return db;
+}
+
+void backup(const std::filesystem::path& from, const std::filesystem::path& to) {
+    SQLite::Database source(from.string(), SQLite::OPEN_READONLY, 5000);
+    SQLite::Database target(to.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    SQLite::Backup copy(target, source);
+    copy.executeStep(); // -1: every page in one step, so the copy is one consistent snapshot
+}
+
+} // namespace carecircle::storage

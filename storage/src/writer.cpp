@@ -1,0 +1,96 @@
+#include "carecircle/storage/writer.hpp"
+
+#include "carecircle/storage/database.hpp"
+
+#include <sqlite3.h>
+#include <vector>
+
+namespace carecircle::storage {
+
+writer::writer(const std::filesystem::path& path, writer_options options)
+    : db_(open_database(path, access::read_write)), options_(options),
+      thread_([this] { run(); }) {}
+
+writer::~writer() { stop(); }
+
+void writer::submit(work operation, completion done) {
+    {
+        std::lock_guard lock(mutex_);
+        queue_.push_back(pending{std::move(operation), std::move(done)});
+    }
+    wake_.notify_one();
+}
+
+void writer::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_one();
+    if (thread_.joinable()) {
+        thread_.join();
+    }
+}
+
+std::size_t writer::queue_depth() const {
+    std::lock_guard lock(mutex_);
+    return queue_.size();
+}
+
+void writer::run() {
+    std::deque<pending> batch;
+    for (;;) {
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+            if (queue_.empty()) {
+                return; // stopping, and everything queued has been committed
+            }
+            while (!queue_.empty() && batch.size() < options_.max_batch) {
+                batch.push_back(std::move(queue_.front()));
+                queue_.pop_front();
+            }
+        }
+        commit_batch(batch);
+        batch.clear();
+    }
+}
+
+void writer::commit_batch(std::deque<pending>& batch) {
+    std::vector<std::exception_ptr> outcomes(batch.size());
+    try {
+        db_.exec("BEGIN IMMEDIATE");
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            db_.exec("SAVEPOINT operation");
+            try {
+                batch[i].operation(db_);
+                db_.exec("RELEASE operation");
+            } catch (...) {
+                outcomes[i] = std::current_exception();
+                db_.exec("ROLLBACK TO operation");
+                db_.exec("RELEASE operation");
+            }
+        }
+        db_.exec("COMMIT");
+    } catch (...) {
+        // The transaction itself failed (disk full, I/O error): nothing of the batch is on
+        // disk, so every operation reports the failure.
+        try {
+            if (!db_.getHandle() || sqlite3_get_autocommit(db_.getHandle()) == 0) {
+                db_.exec("ROLLBACK");
+            }
+        } catch (...) {
+        }
+        const auto failure = std::current_exception();
+        for (auto& outcome : outcomes) {
+            outcome = failure;
+        }
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        if (batch[i].done) {
+            batch[i].done(outcomes[i]);
+        }
+    }
+}
+
+} // namespace carecircle::storage
