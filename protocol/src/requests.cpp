@@ -193,3 +193,106 @@ std::optional<error> decode(const json::object& params, message_ref& out) {
 }
 
 } // namespace carecircle::protocol
+
+namespace carecircle::protocol {
+namespace {
+
+std::optional<error> read_reason(params_reader& in, std::string& out, bool required) {
+    std::optional<std::string> reason;
+    in.optional_string("reason", reason);
+    if (auto problem = in.failure()) {
+        return problem;
+    }
+    out = std::string(validation::trim(reason.value_or("")));
+    if (required && out.empty()) {
+        return make_error(error_code::bad_request, "reason is required");
+    }
+    if (validation::code_points(out) > 500) {
+        return make_error(error_code::bad_request, "reason must be at most 500 characters");
+    }
+    return std::nullopt;
+}
+
+std::optional<error> read_time(params_reader& in, std::string_view key, std::optional<timestamp>& out) {
+    std::optional<std::string> text;
+    in.optional_string(key, text);
+    if (auto problem = in.failure()) {
+        return problem;
+    }
+    out.reset();
+    if (text) {
+        out = parse_timestamp(*text);
+        if (!out) {
+            return make_error(error_code::bad_request,
+                              std::string(key) + " must be a time like 2026-12-11T16:00:00.000Z");
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<error> decode(const json::object& params, groups_ban& out) {
+    params_reader in(params);
+    in.id("group", out.group);
+    in.id("user", out.user);
+    if (auto problem = read_reason(in, out.reason, false)) {
+        return problem;
+    }
+    return read_time(in, "until", out.until);
+}
+
+std::optional<error> decode(const json::object& params, groups_mute& out) {
+    params_reader in(params);
+    in.id("group", out.group);
+    in.id("user", out.user);
+    std::optional<timestamp> until;
+    if (auto problem = read_time(in, "until", until)) {
+        return problem;
+    }
+    if (!until) {
+        return make_error(error_code::bad_request, "until is required");
+    }
+    out.until = *until;
+    return std::nullopt;
+}
+
+std::optional<error> decode(const json::object& params, messages_report& out) {
+    params_reader in(params);
+    in.id("group", out.group);
+    in.id("message", out.message);
+    return read_reason(in, out.reason, true);
+}
+
+std::optional<error> decode(const json::object& params, reports_resolve& out) {
+    params_reader in(params);
+    std::string action;
+    in.id("report", out.report);
+    in.string("action", action);
+    if (auto problem = in.failure()) {
+        return problem;
+    }
+    if (action != "dismiss" && action != "delete_message") {
+        return make_error(error_code::bad_request, "action must be dismiss or delete_message");
+    }
+    out.delete_message = action == "delete_message";
+    return std::nullopt;
+}
+
+std::optional<error> decode(const json::object& params, moderation_log_query& out) {
+    params_reader in(params);
+    std::optional<std::int64_t> limit;
+    in.id("group", out.group);
+    in.optional_integer("before", out.before);
+    in.optional_integer("limit", limit);
+    if (auto problem = in.failure()) {
+        return problem;
+    }
+    if (limit && (*limit < 1 || *limit > max_history_limit)) {
+        return make_error(error_code::bad_request, "limit must be 1 to 100");
+    }
+    out.limit = static_cast<int>(limit.value_or(50));
+    return std::nullopt;
+}
+
+} // namespace carecircle::protocol

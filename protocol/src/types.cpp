@@ -1,7 +1,6 @@
 #include "carecircle/protocol/types.hpp"
 
 #include <array>
-#include <date/date.h>
 #include <utility>
 
 namespace carecircle {
@@ -72,7 +71,5 @@ std::optional<group_visibility> parse_group_visibility(std::string_view text) {
     return parse(visibilities, text);
 }
 std::optional<message_kind> parse_message_kind(std::string_view text) { return parse(kinds, text); }
-
-std::string format_timestamp(timestamp at) { return date::format("%FT%TZ", at); }
 
 } // namespace carecircle

@@ -59,7 +59,8 @@ demo_account seed_demo_data(const std::filesystem::path& database) {
         storage::put_membership(
             db, storage::membership_record{
                     group.id, admin.id,
-                    Membership{group_role::moderator, membership_status::active}, Seq{0}, now});
+                    Membership{group_role::moderator, membership_status::active}, Seq{0}, now,
+                    std::nullopt});
         if (g.visibility == group_visibility::public_group) {
             for (const char* text : welcome_messages) {
                 storage::append_message(

@@ -22,10 +22,14 @@ void hub::load(SQLite::Database& db) {
         if (it == groups_.end()) {
             continue;
         }
-        it->second.members[m.user] = member_state{m.membership, m.last_read, m.requested_at};
+        it->second.members[m.user] =
+            member_state{m.membership, m.last_read, m.requested_at, m.muted_until};
         if (m.membership.status == membership_status::active) {
             ++it->second.active_count;
         }
+    }
+    for (auto& ban : storage::load_bans(db)) {
+        bans_[{ban.group, ban.user}] = std::move(ban);
     }
 }
 
@@ -136,6 +140,7 @@ group_access hub::access(GroupId group, const User& user) const {
     result.visibility = it->second.info.visibility;
     if (auto m = it->second.members.find(user.id); m != it->second.members.end()) {
         result.membership = m->second.membership;
+        result.muted_until = m->second.muted_until;
     }
     return result;
 }
@@ -212,6 +217,72 @@ std::optional<member_state> hub::membership(GroupId group, UserId user) const {
     return m->second;
 }
 
+std::vector<pending_request> hub::pending_requests(GroupId group) const {
+    std::lock_guard lock(mutex_);
+    std::vector<pending_request> requests;
+    auto it = groups_.find(group);
+    if (it == groups_.end()) {
+        return requests;
+    }
+    for (const auto& [user_id, state] : it->second.members) {
+        if (state.membership.status != membership_status::pending) {
+            continue;
+        }
+        if (auto user = users_.find(user_id); user != users_.end()) {
+            requests.push_back(pending_request{user->second, state.requested_at});
+        }
+    }
+    std::sort(requests.begin(), requests.end(),
+              [](const auto& a, const auto& b) { return a.requested_at < b.requested_at; });
+    return requests;
+}
+
+std::size_t hub::moderator_count(GroupId group) const {
+    std::lock_guard lock(mutex_);
+    auto it = groups_.find(group);
+    if (it == groups_.end()) {
+        return 0;
+    }
+    return static_cast<std::size_t>(
+        std::count_if(it->second.members.begin(), it->second.members.end(), [](const auto& m) {
+            return m.second.membership.status == membership_status::active &&
+                   m.second.membership.role == group_role::moderator;
+        }));
+}
+
+std::optional<storage::ban_record> hub::active_ban(GroupId group, UserId user, timestamp now) {
+    std::lock_guard lock(mutex_);
+    auto it = bans_.find({group, user});
+    if (it == bans_.end()) {
+        return std::nullopt;
+    }
+    if (it->second.until && *it->second.until <= now) {
+        return std::nullopt;
+    }
+    return it->second;
+}
+
+void hub::set_muted_until(GroupId group, UserId user, std::optional<timestamp> until) {
+    std::lock_guard lock(mutex_);
+    auto it = groups_.find(group);
+    if (it == groups_.end()) {
+        return;
+    }
+    if (auto m = it->second.members.find(user); m != it->second.members.end()) {
+        m->second.muted_until = until;
+    }
+}
+
+void hub::put_ban(const storage::ban_record& ban) {
+    std::lock_guard lock(mutex_);
+    bans_[{ban.group, ban.user}] = ban;
+}
+
+void hub::remove_ban(GroupId group, UserId user) {
+    std::lock_guard lock(mutex_);
+    bans_.erase({group, user});
+}
+
 void hub::put_group(const storage::group_record& group) {
     std::lock_guard lock(mutex_);
     groups_[group.id].info = group;
@@ -230,7 +301,8 @@ void hub::put_membership(const storage::membership_record& record) {
         --it->second.active_count;
     }
     Seq last_read = existing != members.end() ? existing->second.last_read : record.last_read;
-    members[record.user] = member_state{record.membership, last_read, record.requested_at};
+    auto muted = existing != members.end() ? existing->second.muted_until : record.muted_until;
+    members[record.user] = member_state{record.membership, last_read, record.requested_at, muted};
     if (record.membership.status == membership_status::active) {
         ++it->second.active_count;
     }
@@ -301,6 +373,29 @@ void hub::send_to_user(UserId user, const frame_ptr& frame) const {
     {
         std::lock_guard lock(mutex_);
         collect_connections(user, recipients);
+    }
+    for (const auto& conn : recipients) {
+        conn->send(frame);
+    }
+}
+
+void hub::send_to_moderators(GroupId group, const frame_ptr& frame) const {
+    std::vector<std::shared_ptr<connection>> recipients;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = groups_.find(group);
+        if (it == groups_.end()) {
+            return;
+        }
+        for (const auto& [user, state] : it->second.members) {
+            const auto account = users_.find(user);
+            const bool site_moderator =
+                account != users_.end() && account->second.role != site_role::member;
+            if (state.membership.status == membership_status::active &&
+                (state.membership.role == group_role::moderator || site_moderator)) {
+                collect_connections(user, recipients);
+            }
+        }
     }
     for (const auto& conn : recipients) {
         conn->send(frame);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "carecircle/storage/groups.hpp"
+#include "carecircle/storage/moderation.hpp"
 #include "connection.hpp"
 #include "permissions.hpp"
 #include "rate_limiter.hpp"
@@ -19,6 +20,12 @@ namespace carecircle::server {
 struct member_state {
     Membership membership;
     Seq last_read;
+    timestamp requested_at;
+    std::optional<timestamp> muted_until;
+};
+
+struct pending_request {
+    User user;
     timestamp requested_at;
 };
 
@@ -55,7 +62,15 @@ public:
     std::vector<member_view> active_members(GroupId group) const;
     std::optional<member_state> membership(GroupId group, UserId user) const;
 
+    std::vector<pending_request> pending_requests(GroupId group) const;
+    std::size_t moderator_count(GroupId group) const;
+    // A ban that is still in force; expired ones are forgotten here.
+    std::optional<storage::ban_record> active_ban(GroupId group, UserId user, timestamp now);
+
     void put_group(const storage::group_record& group);
+    void set_muted_until(GroupId group, UserId user, std::optional<timestamp> until);
+    void put_ban(const storage::ban_record& ban);
+    void remove_ban(GroupId group, UserId user);
     void put_membership(const storage::membership_record& membership);
     void remove_membership(GroupId group, UserId user);
     void set_last_read(GroupId group, UserId user, Seq seq);
@@ -65,6 +80,8 @@ public:
     // Fan-out: the same encoded frame to every connection of every active member.
     void broadcast(GroupId group, const frame_ptr& frame) const;
     void send_to_user(UserId user, const frame_ptr& frame) const;
+    // To the connections of the group's moderators and of site moderators who are members.
+    void send_to_moderators(GroupId group, const frame_ptr& frame) const;
 
     // Limits.
     std::optional<std::chrono::milliseconds> take_send_token(UserId user, double rate,
@@ -87,6 +104,7 @@ private:
     std::unordered_map<UserId, User> users_;
     std::unordered_map<std::string, UserId> sessions_;
     std::map<GroupId, group_state> groups_;
+    std::map<std::pair<GroupId, UserId>, storage::ban_record> bans_;
     std::unordered_map<UserId, std::vector<std::weak_ptr<connection>>> connections_;
     std::unordered_map<UserId, token_bucket> send_buckets_;
     failure_window login_failures_by_name_{10, std::chrono::minutes(15)};

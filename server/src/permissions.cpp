@@ -41,6 +41,17 @@ std::optional<error> check_active_member(const group_access& access) {
     return std::nullopt;
 }
 
+std::optional<error> check_can_send(const group_access& access, timestamp now) {
+    if (auto problem = check_active_member(access)) {
+        return problem;
+    }
+    if (access.muted_until && *access.muted_until > now) {
+        return make_error(error_code::forbidden,
+                          "you are muted in this group until " + format_timestamp(*access.muted_until));
+    }
+    return std::nullopt;
+}
+
 std::optional<error> check_group_role(const group_access& access, group_role needed) {
     if (!access.group_exists) {
         return make_error(error_code::not_found, "no such group");

@@ -12,6 +12,7 @@ struct group_access {
     bool group_exists = false;
     group_visibility visibility = group_visibility::public_group;
     std::optional<Membership> membership;
+    std::optional<timestamp> muted_until;
     site_role site = site_role::member;
 
     bool active_member() const {
@@ -30,6 +31,9 @@ std::optional<error> check_can_read(const group_access& access);
 
 // Writing (sending, marking read, reporting): active members only.
 std::optional<error> check_active_member(const group_access& access);
+
+// Sending: an active member who is not muted at `now`.
+std::optional<error> check_can_send(const group_access& access, timestamp now);
 
 // Acting with a group role: organisers for announcements and meet-ups, moderators for
 // moderation. Site moderators and admins pass as group moderators.

@@ -9,6 +9,7 @@ const handler_table& handlers() {
         handler_table t;
         add_group_handlers(t);
         add_message_handlers(t);
+        add_moderation_handlers(t);
         return t;
     }();
     return table;

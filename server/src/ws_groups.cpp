@@ -37,7 +37,8 @@ void groups_create(const request_context& ctx, const json::object& params) {
                                              req.visibility, creator, now);
             *membership = storage::membership_record{
                 created->id, creator,
-                Membership{group_role::moderator, membership_status::active}, Seq{0}, now};
+                Membership{group_role::moderator, membership_status::active}, Seq{0}, now,
+                std::nullopt};
             storage::put_membership(db, *membership);
         },
         [ctx, created, membership](std::exception_ptr failure) {
@@ -64,12 +65,18 @@ void groups_join(const request_context& ctx, const json::object& params) {
         // Joining twice changes nothing and says where the person stands.
         return ctx.reply({{"membership", protocol::to_json(*access.membership)}});
     }
+    if (auto ban = ctx.app->state.active_ban(req.group, ctx.user.id, storage::now())) {
+        return ctx.fail(error_code::forbidden,
+                        ban->until ? "you are banned from this group until " +
+                                         format_timestamp(*ban->until)
+                                   : std::string("you are banned from this group"));
+    }
     const auto status = access.visibility == group_visibility::public_group
                             ? membership_status::active
                             : membership_status::pending;
     const storage::membership_record record{
         req.group, ctx.user.id, Membership{group_role::member, status},
-        ctx.app->state.last_seq(req.group), storage::now()};
+        ctx.app->state.last_seq(req.group), storage::now(), std::nullopt};
     ctx.app->writer.submit(
         [record](SQLite::Database& db) { storage::put_membership(db, record); },
         [ctx, record](std::exception_ptr failure) {
@@ -77,6 +84,13 @@ void groups_join(const request_context& ctx, const json::object& params) {
                 return ctx.fail(error_code::internal, "could not join the group");
             }
             ctx.app->state.put_membership(record);
+            if (record.membership.status == membership_status::pending) {
+                ctx.app->state.send_to_moderators(
+                    record.group,
+                    make_frame(protocol::encode_event(
+                        "membership.requested", {{"group", record.group.value},
+                                                 {"user", protocol::to_json(ctx.user)}})));
+            }
             ctx.reply({{"membership", protocol::to_json(record.membership)}});
         });
 }
@@ -92,6 +106,11 @@ void groups_leave(const request_context& ctx, const json::object& params) {
     }
     if (!access.membership) {
         return ctx.fail(error_code::forbidden, "you are not a member of this group");
+    }
+    if (access.active_member() && access.membership->role == group_role::moderator &&
+        ctx.app->state.moderator_count(req.group) <= 1 && access.site == site_role::member) {
+        return ctx.fail(error_code::conflict,
+                        "you are the group's last moderator: make someone else moderator first");
     }
     ctx.app->writer.submit(
         [group = req.group, user = ctx.user.id](SQLite::Database& db) {

@@ -15,7 +15,7 @@ void messages_send(const request_context& ctx, const json::object& params) {
         return ctx.fail(*problem);
     }
     const auto access = ctx.app->state.access(req.group, ctx.user);
-    if (auto problem = check_active_member(access)) {
+    if (auto problem = check_can_send(access, storage::now())) {
         return ctx.fail(*problem);
     }
     if (req.kind == message_kind::announcement) {

@@ -69,9 +69,21 @@ void set_last_read(SQLite::Database& db, GroupId group, UserId user, Seq seq) {
     update.exec();
 }
 
+void set_muted_until(SQLite::Database& db, GroupId group, UserId user,
+                     std::optional<timestamp> until) {
+    SQLite::Statement update(
+        db, "UPDATE memberships SET muted_until = ? WHERE group_id = ? AND user_id = ?");
+    if (until) {
+        update.bind(1, to_db(*until));
+    }
+    update.bind(2, group.value);
+    update.bind(3, user.value);
+    update.exec();
+}
+
 std::vector<membership_record> load_memberships(SQLite::Database& db) {
     SQLite::Statement query(db, "SELECT group_id, user_id, role, status, last_read_seq, "
-                                "requested_at FROM memberships");
+                                "requested_at, muted_until FROM memberships");
     std::vector<membership_record> memberships;
     while (query.executeStep()) {
         memberships.push_back(membership_record{
@@ -80,7 +92,10 @@ std::vector<membership_record> load_memberships(SQLite::Database& db) {
                        parse_membership_status(query.getColumn(3).getString())
                            .value_or(membership_status::pending)},
             Seq{query.getColumn(4).getInt64()},
-            timestamp_from_db(query.getColumn(5).getInt64())});
+            timestamp_from_db(query.getColumn(5).getInt64()),
+            query.getColumn(6).isNull()
+                ? std::nullopt
+                : std::optional<timestamp>(timestamp_from_db(query.getColumn(6).getInt64()))});
     }
     return memberships;
 }

@@ -8,7 +8,9 @@ namespace carecircle::storage {
 namespace {
 
 // Each entry moves the schema from version i to i + 1. Never edit a released entry: add one.
-constexpr std::array<std::string_view, 1> migrations{R"sql(
+constexpr std::array migrations{
+    // 1: accounts, groups, memberships, messages.
+    std::string_view{R"sql(
 CREATE TABLE users (
     id            INTEGER PRIMARY KEY,
     username      TEXT    NOT NULL UNIQUE,
@@ -61,7 +63,49 @@ CREATE TABLE messages (
 );
 CREATE UNIQUE INDEX messages_by_client_id ON messages (author_id, client_id)
     WHERE client_id IS NOT NULL;
-)sql"};
+)sql"},
+    // 2: moderation: mutes, bans, reports and the moderation log.
+    std::string_view{R"sql(
+ALTER TABLE memberships ADD COLUMN muted_until INTEGER;
+
+CREATE TABLE bans (
+    group_id   INTEGER NOT NULL REFERENCES regional_groups (id) ON DELETE CASCADE,
+    user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    reason     TEXT    NOT NULL DEFAULT '',
+    until      INTEGER,
+    banned_by  INTEGER NOT NULL REFERENCES users (id),
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (group_id, user_id)
+) WITHOUT ROWID;
+
+CREATE TABLE reports (
+    id          INTEGER PRIMARY KEY,
+    group_id    INTEGER NOT NULL REFERENCES regional_groups (id) ON DELETE CASCADE,
+    message_id  INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+    reporter_id INTEGER NOT NULL REFERENCES users (id),
+    reason      TEXT    NOT NULL,
+    created_at  INTEGER NOT NULL,
+    resolved_at INTEGER,
+    resolved_by INTEGER REFERENCES users (id),
+    resolution  TEXT CHECK (resolution IN ('dismiss', 'delete_message'))
+);
+CREATE INDEX reports_open_by_group ON reports (group_id) WHERE resolved_at IS NULL;
+
+CREATE TABLE moderation_log (
+    id          INTEGER PRIMARY KEY,
+    group_id    INTEGER NOT NULL REFERENCES regional_groups (id) ON DELETE CASCADE,
+    actor_id    INTEGER NOT NULL REFERENCES users (id),
+    action      TEXT    NOT NULL,
+    target_user INTEGER REFERENCES users (id),
+    message_id  INTEGER,
+    reason      TEXT    NOT NULL DEFAULT '',
+    until       INTEGER,
+    created_at  INTEGER NOT NULL
+);
+CREATE INDEX moderation_log_by_group ON moderation_log (group_id, id);
+)sql"},
+    // Later migrations are appended here, one entry each.
+};
 
 } // namespace
 

@@ -130,3 +130,27 @@ TEST(ReplyEncoding, DeletedMessagesHaveEmptyText) {
     EXPECT_EQ(json.at("deleted"), true);
     EXPECT_EQ(json.at("created_at"), "2026-12-11T16:00:00.123Z");
 }
+
+TEST(Timestamps, ReadBackWhatTheServerWrites) {
+    const auto at = parse_timestamp("2026-12-11T16:00:00.250Z");
+    ASSERT_TRUE(at);
+    EXPECT_EQ(format_timestamp(*at), "2026-12-11T16:00:00.250Z");
+    EXPECT_EQ(format_timestamp(*parse_timestamp("2027-03-28T01:30:00Z")), "2027-03-28T01:30:00.000Z");
+    EXPECT_FALSE(parse_timestamp("2027-02-30T10:00:00Z"));
+    EXPECT_FALSE(parse_timestamp("tomorrow"));
+    EXPECT_FALSE(parse_timestamp("2026-12-11T16:00:00.000Z trailing"));
+}
+
+TEST(ModerationDecoding, MuteNeedsATimeAndBanMayBeForGood) {
+    groups_mute mute;
+    EXPECT_TRUE(decode(boost::json::object{{"group", 1}, {"user", 2}}, mute));
+    EXPECT_FALSE(decode(boost::json::object{{"group", 1}, {"user", 2}, {"until", "2030-01-01T00:00:00.000Z"}}, mute));
+    groups_ban ban;
+    EXPECT_FALSE(decode(boost::json::object{{"group", 1}, {"user", 2}, {"reason", "spam"}}, ban));
+    EXPECT_FALSE(ban.until);
+    EXPECT_EQ(ban.reason, "spam");
+    reports_resolve resolve;
+    EXPECT_TRUE(decode(boost::json::object{{"report", 1}, {"action", "ignore"}}, resolve));
+    EXPECT_FALSE(decode(boost::json::object{{"report", 1}, {"action", "delete_message"}}, resolve));
+    EXPECT_TRUE(resolve.delete_message);
+}

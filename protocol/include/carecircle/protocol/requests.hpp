@@ -79,7 +79,42 @@ struct message_ref {
     MessageId message;
 };
 
+struct groups_ban {
+    GroupId group;
+    UserId user;
+    std::string reason;
+    std::optional<timestamp> until; // none: for good
+};
+
+struct groups_mute {
+    GroupId group;
+    UserId user;
+    timestamp until;
+};
+
+struct messages_report {
+    GroupId group;
+    MessageId message;
+    std::string reason;
+};
+
+struct reports_resolve {
+    ReportId report;
+    bool delete_message = false; // otherwise dismiss
+};
+
+struct moderation_log_query {
+    GroupId group;
+    std::optional<std::int64_t> before; // entry id, for paging back
+    int limit = 50;
+};
+
 std::optional<error> decode(const boost::json::object& params, groups_create& out);
+std::optional<error> decode(const boost::json::object& params, groups_ban& out);
+std::optional<error> decode(const boost::json::object& params, groups_mute& out);
+std::optional<error> decode(const boost::json::object& params, messages_report& out);
+std::optional<error> decode(const boost::json::object& params, reports_resolve& out);
+std::optional<error> decode(const boost::json::object& params, moderation_log_query& out);
 std::optional<error> decode(const boost::json::object& params, group_ref& out);
 std::optional<error> decode(const boost::json::object& params, group_member_ref& out);
 std::optional<error> decode(const boost::json::object& params, groups_set_role& out);

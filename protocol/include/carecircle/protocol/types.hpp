@@ -32,6 +32,8 @@ std::optional<message_kind> parse_message_kind(std::string_view text);
 
 // ISO 8601 UTC with milliseconds, e.g. 2026-12-11T16:00:00.000Z (PROTOCOL.md section 3).
 std::string format_timestamp(timestamp at);
+// Reads the same form; the milliseconds may be left out.
+std::optional<timestamp> parse_timestamp(std::string_view text);
 
 struct User {
     UserId id;

@@ -3,6 +3,7 @@
 #include "carecircle/protocol/types.hpp"
 
 #include <SQLiteCpp/Database.h>
+#include <optional>
 #include <vector>
 
 namespace carecircle::storage {
@@ -22,6 +23,7 @@ struct membership_record {
     Membership membership;
     Seq last_read;
     timestamp requested_at;
+    std::optional<timestamp> muted_until;
 };
 
 group_record insert_group(SQLite::Database& db, const std::string& name,
@@ -32,6 +34,8 @@ std::vector<group_record> load_groups(SQLite::Database& db);
 void put_membership(SQLite::Database& db, const membership_record& membership);
 void delete_membership(SQLite::Database& db, GroupId group, UserId user);
 void set_last_read(SQLite::Database& db, GroupId group, UserId user, Seq seq);
+void set_muted_until(SQLite::Database& db, GroupId group, UserId user,
+                     std::optional<timestamp> until);
 std::vector<membership_record> load_memberships(SQLite::Database& db);
 
 } // namespace carecircle::storage
