@@ -44,28 +44,58 @@ bool origin_allowed(const http_request& request, const options& opts, bool secur
 
 } // namespace
 
-http_session::http_session(application& app, net::ip::tcp::socket&& socket)
-    : app_(app), stream_(std::move(socket)) {
+static std::string remote_address_of(const net::ip::tcp::socket& socket) {
     beast::error_code ec;
-    const auto endpoint = stream_.socket().remote_endpoint(ec);
-    remote_address_ = ec ? std::string("unknown") : endpoint.address().to_string();
+    const auto endpoint = socket.remote_endpoint(ec);
+    return ec ? std::string("unknown") : endpoint.address().to_string();
 }
 
-void http_session::run() {
-    net::dispatch(stream_.get_executor(),
-                  beast::bind_front_handler(&http_session::do_read, shared_from_this()));
+template <class Stream>
+static Stream make_stream(net::ip::tcp::socket&& socket, net::ssl::context* tls) {
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+        return Stream(std::move(socket));
+    } else {
+        return Stream(std::move(socket), *tls);
+    }
 }
 
-void http_session::do_read() {
+template <class Stream>
+http_session<Stream>::http_session(application& app, net::ip::tcp::socket&& socket,
+                                   net::ssl::context* tls)
+    : app_(app), remote_address_(remote_address_of(socket)),
+      stream_(make_stream<Stream>(std::move(socket), tls)) {}
+
+template <class Stream> void http_session<Stream>::run() {
+    net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+        if constexpr (secure) {
+            self->tcp().expires_after(self->app_.opts.handshake_timeout);
+            self->stream_.async_handshake(
+                net::ssl::stream_base::server,
+                beast::bind_front_handler(&http_session::on_handshake, self));
+        } else {
+            self->do_read();
+        }
+    });
+}
+
+template <class Stream> void http_session<Stream>::on_handshake(beast::error_code ec) {
+    if (ec) {
+        return; // not TLS, an old protocol version, or a client that gave up
+    }
+    do_read();
+}
+
+template <class Stream> void http_session<Stream>::do_read() {
     parser_.emplace();
     parser_->header_limit(16 * 1024);
     parser_->body_limit(app_.opts.max_body_bytes);
-    stream_.expires_after(app_.opts.handshake_timeout);
+    tcp().expires_after(app_.opts.handshake_timeout);
     http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+                     beast::bind_front_handler(&http_session::on_read, this->shared_from_this()));
 }
 
-void http_session::on_read(beast::error_code ec, std::size_t) {
+template <class Stream>
+void http_session<Stream>::on_read(beast::error_code ec, std::size_t) {
     if (ec == http::error::end_of_stream) {
         return shutdown();
     }
@@ -93,8 +123,8 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
             request, make_error(error_code::bad_request, "this endpoint takes a WebSocket upgrade")));
     }
     if (path == "/healthz" || path.substr(0, 5) == "/api/") {
-        auto self = shared_from_this();
-        return handle_api(app_, std::move(request), remote_address_, false,
+        auto self = this->shared_from_this();
+        return handle_api(app_, std::move(request), remote_address_, secure,
                           [self](http_response response) {
                               net::post(self->stream_.get_executor(),
                                         [self, response = std::move(response)]() mutable {
@@ -105,8 +135,8 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     write(serve_static(app_.opts.web_root, request));
 }
 
-void http_session::upgrade(http_request request) {
-    if (!origin_allowed(request, app_.opts, false)) {
+template <class Stream> void http_session<Stream>::upgrade(http_request request) {
+    if (!origin_allowed(request, app_.opts, secure)) {
         return write(error_response(request, make_error(error_code::forbidden,
                                                         "this origin may not open a WebSocket")));
     }
@@ -116,25 +146,31 @@ void http_session::upgrade(http_request request) {
     if (!user) {
         return write(error_response(request, make_error(error_code::unauthorized, "sign in first")));
     }
-    std::make_shared<websocket_session>(app_, std::move(stream_), *user, std::move(token_hash))
+    tcp().expires_never();
+    std::make_shared<websocket_session<Stream>>(app_, std::move(stream_), *user,
+                                                std::move(token_hash))
         ->run(std::move(request));
 }
 
-void http_session::write(http_response response) {
+template <class Stream> void http_session<Stream>::write(http_response response) {
     response.set("X-Content-Type-Options", "nosniff");
     response.set("Referrer-Policy", "no-referrer");
     response.set("Content-Security-Policy",
                  "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; "
                  "img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
     response.set(http::field::server, "carecircle");
+    if constexpr (secure) {
+        response.set(http::field::strict_transport_security, "max-age=31536000");
+    }
     const bool keep_alive = response.keep_alive();
     pending_ = std::make_shared<http_response>(std::move(response));
     http::async_write(stream_, *pending_,
-                      beast::bind_front_handler(&http_session::on_write, shared_from_this(),
+                      beast::bind_front_handler(&http_session::on_write, this->shared_from_this(),
                                                 keep_alive));
 }
 
-void http_session::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+template <class Stream>
+void http_session<Stream>::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
     pending_.reset();
     if (ec) {
         return;
@@ -145,9 +181,17 @@ void http_session::on_write(bool keep_alive, beast::error_code ec, std::size_t) 
     do_read();
 }
 
-void http_session::shutdown() {
-    beast::error_code ec;
-    stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+template <class Stream> void http_session<Stream>::shutdown() {
+    if constexpr (secure) {
+        tcp().expires_after(std::chrono::seconds(5));
+        stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {});
+    } else {
+        beast::error_code ec;
+        stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+    }
 }
+
+template class http_session<beast::tcp_stream>;
+template class http_session<beast::ssl_stream<beast::tcp_stream>>;
 
 } // namespace carecircle::server

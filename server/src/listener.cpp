@@ -9,8 +9,30 @@ namespace carecircle::server {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
+namespace {
+
+std::shared_ptr<net::ssl::context> make_tls_context(const options& opts) {
+    auto context = std::make_shared<net::ssl::context>(net::ssl::context::tls_server);
+    context->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                         net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                         net::ssl::context::no_tlsv1_1 | net::ssl::context::single_dh_use);
+    // TLS 1.2 with forward-secret AEAD suites only; TLS 1.3 suites are OpenSSL's defaults.
+    SSL_CTX_set_cipher_list(context->native_handle(),
+                            "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+                            "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+                            "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305");
+    context->use_certificate_chain_file(opts.tls_certificate.string());
+    context->use_private_key_file(opts.tls_private_key.string(), net::ssl::context::pem);
+    return context;
+}
+
+} // namespace
+
 listener::listener(application& app, const tcp::endpoint& endpoint)
     : app_(app), acceptor_(net::make_strand(app.ioc)) {
+    if (!app.opts.tls_certificate.empty()) {
+        tls_ = make_tls_context(app.opts);
+    }
     acceptor_.open(endpoint.protocol());
     acceptor_.set_option(net::socket_base::reuse_address(true));
     acceptor_.bind(endpoint);
@@ -26,6 +48,15 @@ void listener::stop() {
     });
 }
 
+void listener::reload_tls() {
+    if (!tls_) {
+        return;
+    }
+    auto fresh = make_tls_context(app_.opts); // throws, keeping the old one, when unreadable
+    net::post(acceptor_.get_executor(),
+              [self = shared_from_this(), fresh = std::move(fresh)] { self->tls_ = fresh; });
+}
+
 void listener::do_accept() {
     acceptor_.async_accept(
         net::make_strand(app_.ioc),
@@ -36,7 +67,13 @@ void listener::do_accept() {
             if (!ec) {
                 // Chat frames are small and latency matters more than packet count.
                 socket.set_option(tcp::no_delay(true), ec);
-                std::make_shared<http_session>(self->app_, std::move(socket))->run();
+                if (self->tls_) {
+                    std::make_shared<tls_http_session>(self->app_, std::move(socket), self->tls_.get())
+                        ->run();
+                } else {
+                    std::make_shared<plain_http_session>(self->app_, std::move(socket), nullptr)
+                        ->run();
+                }
             }
             self->do_accept();
         });

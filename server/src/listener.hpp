@@ -3,11 +3,13 @@
 #include "application.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <memory>
 
 namespace carecircle::server {
 
-// Accepts connections and gives each its own strand and HTTP session.
+// Accepts connections and gives each its own strand and HTTP session, over TLS when the
+// options name a certificate.
 class listener : public std::enable_shared_from_this<listener> {
 public:
     // Binds and listens; throws with a clear message when the address cannot be had.
@@ -16,12 +18,16 @@ public:
     boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
     void run();
     void stop();
+    bool secure() const { return tls_ != nullptr; }
+    // Reads the certificate and key again; connections already open keep the old ones.
+    void reload_tls();
 
 private:
     void do_accept();
 
     application& app_;
     boost::asio::ip::tcp::acceptor acceptor_;
+    std::shared_ptr<boost::asio::ssl::context> tls_;
 };
 
 } // namespace carecircle::server

@@ -19,7 +19,8 @@ using namespace carecircle;
 namespace {
 
 constexpr const char* usage = R"(usage:
-  carecircle serve [--listen HOST:PORT] [--db PATH] [--web-root DIR] [--send-rate R] [--send-burst B]
+  carecircle serve [--listen HOST:PORT] [--db PATH] [--web-root DIR] [--tls-cert F --tls-key F]
+                   [--send-rate R] [--send-burst B] [--allowed-origin ORIGIN]
   carecircle admin create-user --db PATH --username U --display-name D --role admin|moderator|member
   carecircle admin seed-demo --db PATH
   carecircle backup --db PATH --to FILE
@@ -66,12 +67,22 @@ int run_serve(const std::vector<std::string>& args, const char* argv0) {
         ("listen", po::value(&listen), "HOST:PORT to listen on (port 0 picks a free one)")
         ("db", po::value(&db), "SQLite database file")
         ("web-root", po::value(&web_root), "folder of the web client")
+        ("tls-cert", po::value<std::string>(), "PEM certificate chain: serve HTTPS and WSS")
+        ("tls-key", po::value<std::string>(), "PEM private key of the certificate")
         ("allowed-origin", po::value(&opts.allowed_origins)->composing(), "another origin that may open WebSockets")
         ("send-rate", po::value(&opts.send_rate), "messages.send per second per user (0: no limit)")
         ("send-burst", po::value(&opts.send_burst), "messages.send burst per user")
         ("max-frame-bytes", po::value(&opts.max_frame_bytes), "largest WebSocket message accepted")
         ("io-threads", po::value(&opts.io_threads), "threads running network I/O");
-    parse(args, desc);
+    const auto vm = parse(args, desc);
+    if (vm.count("tls-cert") != vm.count("tls-key")) {
+        std::cerr << "carecircle: --tls-cert and --tls-key go together\n";
+        return 2;
+    }
+    if (vm.count("tls-cert")) {
+        opts.tls_certificate = vm["tls-cert"].as<std::string>();
+        opts.tls_private_key = vm["tls-key"].as<std::string>();
+    }
     if (!split_listen(listen, opts)) {
         std::cerr << "carecircle: --listen must be HOST:PORT\n";
         return 2;

@@ -16,6 +16,9 @@ struct options {
     std::filesystem::path database = "data/carecircle.db";
     std::filesystem::path web_root;
     std::vector<std::string> allowed_origins;
+    // Both set: HTTPS and WSS on the listening port.
+    std::filesystem::path tls_certificate;
+    std::filesystem::path tls_private_key;
 
     std::size_t max_frame_bytes = 64 * 1024;
     std::size_t max_body_bytes = 64 * 1024;

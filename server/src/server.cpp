@@ -60,11 +60,13 @@ int serve(const options& opts) {
     acceptor->run();
 
     net::signal_set signals(*ioc, SIGINT, SIGTERM);
+    net::signal_set hangup(*ioc, SIGHUP);
     signals.async_wait([&](boost::system::error_code ec, int) {
         if (ec) {
             return;
         }
         acceptor->stop();
+        hangup.cancel();
         for (const auto& conn : app->state.all_connections()) {
             conn->close(boost::beast::websocket::close_code::going_away);
         }
@@ -72,9 +74,25 @@ int serve(const options& opts) {
         finish_shutdown(*app, timer, std::chrono::steady_clock::now() + shutdown_grace);
     });
 
+    std::function<void()> await_hangup = [&] {
+        hangup.async_wait([&](boost::system::error_code ec, int) {
+            if (ec) {
+                return;
+            }
+            try {
+                acceptor->reload_tls();
+                std::cerr << "carecircle: TLS certificate reloaded\n";
+            } catch (const std::exception& e) {
+                std::cerr << "carecircle: TLS certificate not reloaded: " << e.what() << '\n';
+            }
+            await_hangup();
+        });
+    };
+    await_hangup();
+
     const auto endpoint = acceptor->local_endpoint();
-    std::cout << "listening on http://" << display_host(endpoint.address()) << ':'
-              << endpoint.port() << std::endl;
+    std::cout << "listening on " << (acceptor->secure() ? "https://" : "http://")
+              << display_host(endpoint.address()) << ':' << endpoint.port() << std::endl;
 
     std::vector<std::thread> threads;
     for (std::size_t i = 1; i < opts.io_threads; ++i) {

@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 
 namespace carecircle::server {
 namespace beast = boost::beast;
@@ -19,18 +20,21 @@ constexpr auto close_grace = std::chrono::seconds(5);
 
 } // namespace
 
-websocket_session::websocket_session(application& app, beast::tcp_stream&& stream,
+template <class Stream>
+websocket_session<Stream>::websocket_session(application& app, Stream&& stream,
                                      const User& user, std::string token_hash)
     : connection(user.id, std::move(token_hash)), app_(app), ws_(std::move(stream)),
       close_deadline_(ws_.get_executor()) {}
 
-websocket_session::~websocket_session() {
+template <class Stream>
+websocket_session<Stream>::~websocket_session() {
     if (attached_) {
         app_.state.detach(this);
     }
 }
 
-void websocket_session::run(http_request upgrade) {
+template <class Stream>
+void websocket_session<Stream>::run(http_request upgrade) {
     // The WebSocket stream keeps its own timeouts (with pings when idle) from here on.
     beast::get_lowest_layer(ws_).expires_never();
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
@@ -39,14 +43,15 @@ void websocket_session::run(http_request upgrade) {
         response.set(http::field::server, "carecircle");
     }));
     ws_.async_accept(upgrade, beast::bind_front_handler(&websocket_session::on_accept,
-                                                        shared_from_this()));
+                                                        this->shared_from_this()));
 }
 
-void websocket_session::on_accept(beast::error_code ec) {
+template <class Stream>
+void websocket_session<Stream>::on_accept(beast::error_code ec) {
     if (ec) {
         return;
     }
-    app_.state.attach(shared_from_this());
+    app_.state.attach(this->shared_from_this());
     attached_ = true;
     const auto user = app_.state.find_user(this->user());
     if (!user) {
@@ -57,12 +62,14 @@ void websocket_session::on_accept(beast::error_code ec) {
     do_read();
 }
 
-void websocket_session::do_read() {
+template <class Stream>
+void websocket_session<Stream>::do_read() {
     ws_.async_read(buffer_,
-                   beast::bind_front_handler(&websocket_session::on_read, shared_from_this()));
+                   beast::bind_front_handler(&websocket_session::on_read, this->shared_from_this()));
 }
 
-void websocket_session::on_read(beast::error_code ec, std::size_t) {
+template <class Stream>
+void websocket_session<Stream>::on_read(beast::error_code ec, std::size_t) {
     if (ec) {
         // Beast has already answered an oversized message with 1009 and bad UTF-8 with 1007.
         close_deadline_.cancel();
@@ -79,23 +86,26 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
     }
     const auto text = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
-    dispatch(app_, shared_from_this(), user(), text);
+    dispatch(app_, this->shared_from_this(), this->user(), text);
     do_read();
 }
 
-void websocket_session::send(frame_ptr frame) {
+template <class Stream>
+void websocket_session<Stream>::send(frame_ptr frame) {
     net::post(ws_.get_executor(),
-              [self = shared_from_this(), frame = std::move(frame)]() mutable {
+              [self = this->shared_from_this(), frame = std::move(frame)]() mutable {
                   self->enqueue(std::move(frame));
               });
 }
 
-void websocket_session::close(std::uint16_t code) {
+template <class Stream>
+void websocket_session<Stream>::close(std::uint16_t code) {
     net::post(ws_.get_executor(),
-              [self = shared_from_this(), code] { self->start_close(code); });
+              [self = this->shared_from_this(), code] { self->start_close(code); });
 }
 
-void websocket_session::enqueue(frame_ptr frame) {
+template <class Stream>
+void websocket_session<Stream>::enqueue(frame_ptr frame) {
     if (close_code_) {
         return;
     }
@@ -111,7 +121,8 @@ void websocket_session::enqueue(frame_ptr frame) {
     }
 }
 
-void websocket_session::do_write() {
+template <class Stream>
+void websocket_session<Stream>::do_write() {
     writing_ = true;
     // The frame being written is held apart from the queue, so clearing the queue on close
     // never frees bytes the socket is still sending.
@@ -119,10 +130,11 @@ void websocket_session::do_write() {
     queue_.pop_front();
     ws_.text(true);
     ws_.async_write(net::buffer(*in_flight_),
-                    beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
+                    beast::bind_front_handler(&websocket_session::on_write, this->shared_from_this()));
 }
 
-void websocket_session::on_write(beast::error_code ec, std::size_t) {
+template <class Stream>
+void websocket_session<Stream>::on_write(beast::error_code ec, std::size_t) {
     writing_ = false;
     in_flight_.reset();
     if (ec) {
@@ -138,14 +150,15 @@ void websocket_session::on_write(beast::error_code ec, std::size_t) {
     }
 }
 
-void websocket_session::start_close(std::uint16_t code) {
+template <class Stream>
+void websocket_session<Stream>::start_close(std::uint16_t code) {
     if (close_code_) {
         return;
     }
     close_code_ = code;
     queue_.clear();
     close_deadline_.expires_after(close_grace);
-    close_deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    close_deadline_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
         if (!ec) {
             beast::get_lowest_layer(self->ws_).close();
         }
@@ -155,15 +168,19 @@ void websocket_session::start_close(std::uint16_t code) {
     }
 }
 
-void websocket_session::do_close() {
+template <class Stream>
+void websocket_session<Stream>::do_close() {
     if (close_sent_ || !ws_.is_open()) {
         return;
     }
     close_sent_ = true;
     ws_.async_close(websocket::close_reason(*close_code_),
-                    [self = shared_from_this()](beast::error_code) {
+                    [self = this->shared_from_this()](beast::error_code) {
                         self->close_deadline_.cancel();
                     });
 }
+
+template class websocket_session<plain_stream>;
+template class websocket_session<tls_stream>;
 
 } // namespace carecircle::server

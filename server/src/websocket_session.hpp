@@ -7,18 +7,24 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
 #include <deque>
 #include <memory>
 
 namespace carecircle::server {
 
-// One signed-in WebSocket. It owns its socket, its read buffer and a bounded queue of frames to
-// send; everything runs on its strand, and others reach it only through send() and close().
+using plain_stream = boost::beast::tcp_stream;
+using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+
+// One signed-in WebSocket over plain TCP or TLS. It owns its socket, its read buffer and a
+// bounded queue of frames to send; everything runs on its strand, and others reach it only
+// through send() and close().
+template <class Stream>
 class websocket_session : public connection,
-                          public std::enable_shared_from_this<websocket_session> {
+                          public std::enable_shared_from_this<websocket_session<Stream>> {
 public:
-    websocket_session(application& app, boost::beast::tcp_stream&& stream, const User& user,
+    websocket_session(application& app, Stream&& stream, const User& user,
                       std::string token_hash);
     ~websocket_session() override;
 
@@ -38,7 +44,7 @@ private:
     void do_close();
 
     application& app_;
-    boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+    boost::beast::websocket::stream<Stream> ws_;
     boost::beast::flat_buffer buffer_;
     boost::asio::steady_timer close_deadline_;
     std::deque<frame_ptr> queue_;
@@ -48,5 +54,8 @@ private:
     std::optional<std::uint16_t> close_code_; // set once a close has been decided
     bool close_sent_ = false;
 };
+
+extern template class websocket_session<plain_stream>;
+extern template class websocket_session<tls_stream>;
 
 } // namespace carecircle::server
