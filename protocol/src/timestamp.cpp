@@ -1,6 +1,8 @@
 // date::parse trips a false "may be used uninitialized" inside <chrono> under g++ 12 at -O2,
 // reported at the template's own location, so it is silenced for this one small file.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 
 #include "carecircle/protocol/types.hpp"
 

@@ -4,6 +4,7 @@
 #include "carecircle/protocol/validation.hpp"
 #include "carecircle/storage/time_codec.hpp"
 #include "carecircle/storage/users.hpp"
+#include "http_calendar.hpp"
 #include "security.hpp"
 
 #include <boost/asio/post.hpp>
@@ -249,6 +250,9 @@ void handle_api(application& app, http_request request, std::string remote_addre
     }
     if (target == "/api/me" && method == http::verb::get) {
         return handle_me(app, request, respond);
+    }
+    if (handle_calendar(app, request, respond)) {
+        return;
     }
     respond(error_response(request, make_error(error_code::not_found, "no such endpoint")));
 }

@@ -73,7 +73,9 @@ int run_serve(const std::vector<std::string>& args, const char* argv0) {
         ("send-rate", po::value(&opts.send_rate), "messages.send per second per user (0: no limit)")
         ("send-burst", po::value(&opts.send_burst), "messages.send burst per user")
         ("max-frame-bytes", po::value(&opts.max_frame_bytes), "largest WebSocket message accepted")
-        ("io-threads", po::value(&opts.io_threads), "threads running network I/O");
+        ("io-threads", po::value(&opts.io_threads), "threads running network I/O")
+        ("reminder-lead-minutes", po::value<long>(), "meetup.reminder this long before a meet-up (0: none)")
+        ("reminder-check-seconds", po::value<long>(), "how often to look for due meet-up reminders");
     const auto vm = parse(args, desc);
     if (vm.count("tls-cert") != vm.count("tls-key")) {
         std::cerr << "carecircle: --tls-cert and --tls-key go together\n";
@@ -89,6 +91,12 @@ int run_serve(const std::vector<std::string>& args, const char* argv0) {
     }
     if (opts.io_threads == 0) {
         opts.io_threads = 1;
+    }
+    if (vm.count("reminder-lead-minutes")) {
+        opts.reminder_lead = std::chrono::minutes{vm["reminder-lead-minutes"].as<long>()};
+    }
+    if (vm.count("reminder-check-seconds")) {
+        opts.reminder_interval = std::chrono::seconds{std::max(1L, vm["reminder-check-seconds"].as<long>())};
     }
     opts.database = db;
     opts.web_root = web_root.empty() ? server::default_web_root(std::filesystem::canonical("/proc/self/exe"))

@@ -28,6 +28,11 @@ struct options {
     double send_rate = 10.0; // messages.send per second per user; 0 lifts the limit
     double send_burst = 20.0;
 
+    // meetup.reminder goes out this long before an occurrence (0: no reminders); the check
+    // for due reminders runs every reminder_interval.
+    std::chrono::minutes reminder_lead{120};
+    std::chrono::seconds reminder_interval{30};
+
     std::size_t io_threads = 2;
     std::size_t read_connections = 2;
 };

@@ -3,6 +3,7 @@
 #include "application.hpp"
 #include "carecircle/storage/database.hpp"
 #include "listener.hpp"
+#include "meetup_reminders.hpp"
 
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -58,6 +59,7 @@ int serve(const options& opts) {
         return 1;
     }
     acceptor->run();
+    start_meetup_reminders(*app);
 
     net::signal_set signals(*ioc, SIGINT, SIGTERM);
     net::signal_set hangup(*ioc, SIGHUP);

@@ -36,6 +36,7 @@ using handler_table = std::unordered_map<std::string_view, ws_handler>;
 void add_group_handlers(handler_table& table);
 void add_message_handlers(handler_table& table);
 void add_moderation_handlers(handler_table& table);
+void add_meetup_handlers(handler_table& table);
 
 // Decodes one text frame and runs its handler; every failure becomes an error reply.
 void dispatch(application& app, const std::shared_ptr<connection>& conn, UserId user,

@@ -10,6 +10,7 @@ const handler_table& handlers() {
         add_group_handlers(t);
         add_message_handlers(t);
         add_moderation_handlers(t);
+        add_meetup_handlers(t);
         return t;
     }();
     return table;

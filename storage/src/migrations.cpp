@@ -104,6 +104,64 @@ CREATE TABLE moderation_log (
 );
 CREATE INDEX moderation_log_by_group ON moderation_log (group_id, id);
 )sql"},
+    // 3: meet-ups: series, cancelled occurrences, RSVPs with their queue, reminders sent and
+    // personal calendar feed keys. Occurrences are named by their local start 'YYYY-MM-DDTHH:MM'.
+    std::string_view{R"sql(
+CREATE TABLE meetups (
+    id               INTEGER PRIMARY KEY,
+    group_id         INTEGER NOT NULL REFERENCES regional_groups (id) ON DELETE CASCADE,
+    title            TEXT    NOT NULL,
+    description      TEXT    NOT NULL DEFAULT '',
+    kind             TEXT    NOT NULL CHECK (kind IN ('online', 'in_person')),
+    location         TEXT,
+    url              TEXT,
+    local_start      TEXT    NOT NULL,
+    timezone         TEXT    NOT NULL,
+    duration_minutes INTEGER NOT NULL CHECK (duration_minutes > 0),
+    every_weeks      INTEGER CHECK (every_weeks BETWEEN 1 AND 4),
+    repeat_count     INTEGER CHECK (repeat_count BETWEEN 1 AND 100),
+    repeat_until     TEXT,
+    capacity         INTEGER CHECK (capacity > 0),
+    cancelled        INTEGER NOT NULL DEFAULT 0,
+    created_by       INTEGER NOT NULL REFERENCES users (id),
+    created_at       INTEGER NOT NULL,
+    updated_at       INTEGER NOT NULL
+);
+CREATE INDEX meetups_by_group ON meetups (group_id);
+
+CREATE TABLE meetup_cancellations (
+    meetup_id    INTEGER NOT NULL REFERENCES meetups (id) ON DELETE CASCADE,
+    occurrence   TEXT    NOT NULL,
+    cancelled_by INTEGER NOT NULL REFERENCES users (id),
+    cancelled_at INTEGER NOT NULL,
+    PRIMARY KEY (meetup_id, occurrence)
+) WITHOUT ROWID;
+
+CREATE TABLE meetup_rsvps (
+    meetup_id  INTEGER NOT NULL REFERENCES meetups (id) ON DELETE CASCADE,
+    occurrence TEXT    NOT NULL,
+    user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    status     TEXT    NOT NULL CHECK (status IN ('going', 'waitlisted', 'not_going')),
+    queued     INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (meetup_id, occurrence, user_id)
+) WITHOUT ROWID;
+CREATE INDEX meetup_rsvps_by_queue ON meetup_rsvps (meetup_id, occurrence, status, queued);
+
+CREATE TABLE meetup_reminders (
+    meetup_id  INTEGER NOT NULL REFERENCES meetups (id) ON DELETE CASCADE,
+    occurrence TEXT    NOT NULL,
+    user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    sent_at    INTEGER NOT NULL,
+    PRIMARY KEY (meetup_id, occurrence, user_id)
+) WITHOUT ROWID;
+
+CREATE TABLE calendar_keys (
+    user_id    INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    feed_key   TEXT    NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL
+);
+)sql"},
     // Later migrations are appended here, one entry each.
 };
 

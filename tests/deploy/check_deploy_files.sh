@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Checks the deploy files as a sysadmin's tools would: systemd-analyze verify on the unit and
+# nginx -t on the site, each with its paths pointed at this build and a throwaway certificate.
+# Usage: check_deploy_files.sh SOURCE_DIR CARECIRCLE_BINARY
+set -euo pipefail
+source_dir=$1
+binary=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# systemd: the unit as shipped, but starting the binary that was just built.
+sed "s|/usr/local/bin/carecircle|$binary|" "$source_dir/deploy/carecircle.service" >"$work/carecircle.service"
+if ! output=$(systemd-analyze verify "$work/carecircle.service" 2>&1); then
+  echo "$output"
+  exit 1
+fi
+# verify exits 0 on some warnings; any line naming the unit is a finding.
+if grep -q "carecircle.service" <<<"$output"; then
+  echo "$output"
+  exit 1
+fi
+echo "systemd unit: ok"
+
+# nginx: the site inside a minimal main configuration, with a certificate made here.
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=care.example.org \
+  -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
+sed -e "s|/etc/ssl/certs/carecircle.pem|$work/cert.pem|" \
+    -e "s|/etc/ssl/private/carecircle.key|$work/key.pem|" \
+    "$source_dir/deploy/nginx-carecircle.conf" >"$work/site.conf"
+cat >"$work/nginx.conf" <<CONF
+pid $work/nginx.pid;
+error_log $work/error.log;
+events {}
+http {
+    access_log off;
+    client_body_temp_path $work/body;
+    include $work/site.conf;
+}
+CONF
+nginx -t -q -c "$work/nginx.conf" -p "$work"
+echo "nginx site: ok"

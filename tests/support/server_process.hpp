@@ -1,0 +1,97 @@
+#pragma once
+
+// Runs the real carecircle executable as a child process on an ephemeral port,
+// with its own temporary directory and database, for black-box tests. The child's
+// stderr goes to the test's stderr; the child is killed if the test process dies.
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <sys/types.h>
+#include <thread>
+#include <vector>
+
+namespace carecircle::test {
+
+// An account made with `carecircle admin create-user` before the server starts.
+struct user_spec {
+    std::string username;
+    std::string password;
+    std::string display_name;
+    std::string role; // "admin", "moderator" or "member"
+};
+
+struct server_options {
+    std::vector<user_spec> users;        // created before the first start
+    std::vector<std::string> extra_args; // appended to `serve ...`
+};
+
+// Exit status as a shell reports it: the exit code, 128 + signal when killed by a
+// signal, or -1 when the process did not exit within the time allowed.
+std::string describe_exit_status(int status);
+
+class server_process {
+public:
+    // Makes a fresh temporary directory, creates the users, starts the server and
+    // waits for its `listening on` line. Throws when the server does not come up.
+    explicit server_process(server_options options = {});
+    ~server_process();
+
+    server_process(const server_process&) = delete;
+    server_process& operator=(const server_process&) = delete;
+
+    unsigned short port() const { return port_; }
+    const std::filesystem::path& directory() const { return dir_; }
+    std::filesystem::path db_path() const { return dir_ / "cc.db"; }
+    bool running() const { return pid_ > 0; }
+
+    // Starts the server on the same database (after stop() or kill9()).
+    void start();
+
+    // Sends `signal_number` and waits up to `timeout` for the exit. If the server
+    // is still running then, it is killed and -1 is returned.
+    int stop(int signal_number, std::chrono::milliseconds timeout);
+    int stop() { return stop(SIGTERM, std::chrono::seconds(10)); }
+
+    // Sends a signal without waiting; pair with wait_for_exit().
+    void send_signal(int signal_number);
+    // Waits up to `timeout` for the exit and returns the status (see above); a server
+    // still running after that is killed and -1 is returned.
+    int wait_for_exit(std::chrono::milliseconds timeout);
+    // The exit status if the server has exited on its own (e.g. crashed), without waiting.
+    std::optional<int> exit_status_if_exited();
+
+    // Kills the server without giving it a chance to clean up.
+    void kill9();
+
+    // stop(), then start() on the same database. The port changes.
+    void restart();
+
+    // How long the last stop() took from the signal to the exit.
+    std::chrono::milliseconds last_stop_duration() const { return last_stop_duration_; }
+
+    // Runs `carecircle admin create-user` on this server's database (while the
+    // server is stopped). Throws if it exits non-zero.
+    void create_user(const user_spec& user);
+
+    // Runs the executable with `args` and `stdin_text`; returns {exit status, stdout+stderr}.
+    std::pair<int, std::string> run_tool(const std::vector<std::string>& args,
+                                         const std::string& stdin_text) const;
+
+private:
+    void drain_output();
+    void reap(int status);
+
+    server_options options_;
+    std::filesystem::path dir_;
+    pid_t pid_ = -1;
+    int stdout_fd_ = -1;
+    unsigned short port_ = 0;
+    std::thread drain_;
+    std::chrono::milliseconds last_stop_duration_{0};
+    std::chrono::steady_clock::time_point signalled_at_{};
+};
+
+} // namespace carecircle::test
