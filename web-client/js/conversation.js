@@ -6,8 +6,9 @@
 // included, is shown as typed.
 //
 // Dispatches on itself: "open" detail {group} and "close", so that panels such
-// as meet-ups can follow the open group. Panels mount in #group-panels; group
-// tools (moderation) mount in #conv-tools.
+// as meet-ups can follow the open group, and "message" detail {message, el}
+// for each person's message it renders, so that tools can add actions to it.
+// Panels mount in #group-panels; group tools (moderation) mount in #conv-tools.
 
 import { isTransient } from './connection.js';
 import { byId, describeError, h, randomId, setMessage } from './dom.js';
@@ -429,6 +430,7 @@ export class Conversation extends EventTarget {
     );
     if (message.deleted) this.#markDeleted(el);
     else text.textContent = message.text;
+    this.dispatchEvent(new CustomEvent('message', { detail: { message, el } }));
     return el;
   }
 

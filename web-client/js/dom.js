@@ -43,6 +43,23 @@ export function randomId() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+// Times inside the server's messages ("muted until 2026-12-11T16:00:00.000Z") are shown local.
+const ISO_TIME = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z\b/g;
+const localTime = new Intl.DateTimeFormat('en-GB', {
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+function localTimes(text) {
+  return text.replace(ISO_TIME, (iso) => {
+    const date = new Date(iso);
+    return Number.isNaN(date.getTime()) ? iso : localTime.format(date);
+  });
+}
+
 /** Human text for a protocol or HTTP error code, used when the server gave none. */
 export function describeError(err) {
   const code = err && err.code;
@@ -59,7 +76,7 @@ export function describeError(err) {
     timeout: 'CareCircle is taking too long to answer. Check your signal and try again.',
     offline: "You're offline. We'll keep trying.",
   }[code];
-  const msg = err && typeof err.message === 'string' ? err.message.trim() : '';
+  const msg = err && typeof err.message === 'string' ? localTimes(err.message.trim()) : '';
   if (code === 'network' || code === 'timeout' || code === 'offline') return fallback;
   if (msg) return msg.charAt(0).toUpperCase() + msg.slice(1);
   return fallback || 'Something went wrong. Please try again.';

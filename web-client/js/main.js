@@ -11,6 +11,7 @@ import { Connection } from './connection.js';
 import { Conversation } from './conversation.js';
 import { byId, describeError, setMessage } from './dom.js';
 import { Groups } from './groups.js';
+import { Moderation } from './moderation.js';
 import { createSignIn } from './sign-in.js';
 
 const wsUrl = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`;
@@ -40,6 +41,7 @@ const conn = new Connection({
 });
 const groups = new Groups({ conn });
 const conversation = new Conversation({ conn, groups, getUser: () => user });
+const moderation = new Moderation({ conn, groups, conversation, getUser: () => user });
 const signIn = createSignIn({
   onSignedIn: async (signedIn) => {
     let who = signedIn;
@@ -157,6 +159,7 @@ function enterApp(signedIn) {
 
 function leaveApp(notice = '') {
   conn.stop();
+  moderation.reset();
   conversation.reset();
   groups.reset();
   user = null;
