@@ -48,8 +48,16 @@ json::object to_json(const Group& group, bool show_details) {
         out["last_seq"] = nullptr;
         out["unread"] = 0;
     }
-    out["my_membership"] =
-        group.my_membership ? json::value(to_json(*group.my_membership)) : json::value(nullptr);
+    if (group.my_membership) {
+        auto membership = to_json(*group.my_membership);
+        // Present only while the viewer is muted, so the usual object stays as PROTOCOL.md has it.
+        if (group.muted_until) {
+            membership["muted_until"] = format_timestamp(*group.muted_until);
+        }
+        out["my_membership"] = std::move(membership);
+    } else {
+        out["my_membership"] = nullptr;
+    }
     return out;
 }
 

@@ -156,6 +156,11 @@ Group hub::to_group(const group_state& state, const User& viewer) const {
     group.last_seq = state.info.last_seq;
     if (auto m = state.members.find(viewer.id); m != state.members.end()) {
         group.my_membership = m->second.membership;
+        const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(
+            std::chrono::system_clock::now());
+        if (m->second.muted_until && *m->second.muted_until > now) {
+            group.muted_until = m->second.muted_until;
+        }
         if (m->second.membership.status == membership_status::active) {
             group.unread = std::max<std::int64_t>(0, state.info.last_seq.value -
                                                          m->second.last_read.value);

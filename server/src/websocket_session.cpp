@@ -72,7 +72,13 @@ template <class Stream>
 void websocket_session<Stream>::on_read(beast::error_code ec, std::size_t) {
     if (ec) {
         // Beast has already answered an oversized message with 1009 and bad UTF-8 with 1007.
+        // The connection is over: leave the fan-out now rather than when the last handler
+        // holding this session lets go.
         close_deadline_.cancel();
+        if (attached_) {
+            attached_ = false;
+            app_.state.detach(this);
+        }
         return;
     }
     if (close_code_) {
@@ -157,6 +163,9 @@ void websocket_session<Stream>::start_close(std::uint16_t code) {
     }
     close_code_ = code;
     queue_.clear();
+    if (!ws_.is_open()) {
+        return; // the peer has gone already; nothing to say goodbye to
+    }
     close_deadline_.expires_after(close_grace);
     close_deadline_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
         if (!ec) {

@@ -295,12 +295,12 @@ void groups_mute(const request_context& ctx, const json::object& params) {
     if (auto problem = check_target(ctx, req.group, req.user, false)) {
         return ctx.fail(*problem);
     }
-    auto entry = log_of(ctx, req.group, "mute");
-    entry.target_user = req.user;
-    entry.until = req.until;
-    // A time in the past lifts the mute.
+    // A time in the past lifts the mute, logged as `unmute`.
     const std::optional<timestamp> until =
         req.until > storage::now() ? std::optional(req.until) : std::nullopt;
+    auto entry = log_of(ctx, req.group, until ? "mute" : "unmute");
+    entry.target_user = req.user;
+    entry.until = until;
     commit_then_reply(
         ctx,
         [req, entry, until](SQLite::Database& db) {

@@ -243,6 +243,10 @@ export class Moderation {
     this.#tool.remove();
     this.#renderCounts();
     this.#sync();
+    // After a reload the server's word on a mute comes with the group itself.
+    const info = group === null ? null : this.#groups.get(group);
+    const mutedUntil = info && info.my_membership && info.my_membership.muted_until;
+    if (mutedUntil) this.#muted.set(group, new Date(mutedUntil));
     this.#applyMute();
   }
 
@@ -1071,6 +1075,9 @@ export class Moderation {
         break;
       case 'unban':
         text = [actor, ' lifted ', whom, "'s ban"];
+        break;
+      case 'unmute':
+        text = [actor, ' lifted ', whom, "'s mute"];
         break;
       case 'mute': {
         const until = entry.until ? parseTime(entry.until) : null;

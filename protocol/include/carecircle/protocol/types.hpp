@@ -56,6 +56,7 @@ struct Group {
     std::int64_t member_count = 0;
     Seq last_seq;
     std::optional<Membership> my_membership;
+    std::optional<timestamp> muted_until; // the viewer's mute, while it lasts
     std::int64_t unread = 0;
 };
 
