@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds CareCircle with warnings as errors and runs every test:
-# unit, integration (the real server on an ephemeral port) and browser (headless Chromium).
+# Installs what is missing, then builds CareCircle and runs every test:
+#  1. g++ with warnings as errors: unit, integration (the real server on an ephemeral port),
+#     browser (headless Chromium), deploy-file checks and a short load-generator smoke run;
+#  2. clang with AddressSanitizer and UndefinedBehaviorSanitizer: the same suite again;
+#  3. each libFuzzer target for a bounded time on its seed corpus.
+# FUZZ_SECONDS (default 45) sets the time per fuzz target. Extra arguments go to ctest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,7 +12,29 @@ deploy/install-deps.sh --with-tests
 if [[ -f tests/browser/package-lock.json ]]; then
   (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 fi
+jobs=$(nproc)
 
+echo "== g++ build and tests"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCARECIRCLE_WERROR=ON >/dev/null
 cmake --build build
-ctest --test-dir build --output-on-failure --timeout 300 -j "$(nproc)" "$@"
+ctest --test-dir build --output-on-failure --timeout 300 -j "$jobs" -LE bench "$@"
+
+echo "== clang build with ASan and UBSan, and tests"
+CC=clang CXX=clang++ cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=None \
+  -DCMAKE_CXX_FLAGS="-O1 -g" -DCARECIRCLE_WERROR=ON -DCARECIRCLE_SANITIZE=ON \
+  -DCARECIRCLE_FUZZ=ON >/dev/null
+cmake --build build-sanitize
+ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-sanitize --output-on-failure --timeout 600 -j "$jobs" -LE 'bench|smoke' "$@"
+
+echo "== fuzzing"
+for target in fuzz_decode fuzz_static_path fuzz_ics_text; do
+  corpus=$(mktemp -d)
+  cp tests/fuzz/corpus/"${target#fuzz_}"/* "$corpus"/
+  echo "-- $target"
+  build-sanitize/bin/"$target" -max_total_time="${FUZZ_SECONDS:-45}" -max_len=65536 \
+    -print_final_stats=1 "$corpus" 2>&1 | tail -n 12
+  rm -rf "$corpus"
+done
+echo "fuzzing: 3 passed, 0 failed"

@@ -7,13 +7,22 @@
 #include "carecircle/protocol/types.hpp"
 
 #include <date/date.h>
+#include <regex>
 #include <sstream>
 
 namespace carecircle {
 
-std::string format_timestamp(timestamp at) { return date::format("%FT%TZ", at); }
+std::string format_timestamp(timestamp at) {
+    return date::format("%FT%TZ", at);
+}
 
 std::optional<timestamp> parse_timestamp(std::string_view text) {
+    // date::parse turns some malformed seconds (e.g. "00000:") into NaN before it fails, so the
+    // shape is checked first and date::parse only judges the values.
+    static const std::regex shape(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z)");
+    if (!std::regex_match(text.begin(), text.end(), shape)) {
+        return std::nullopt;
+    }
     std::istringstream in{std::string(text)};
     timestamp at;
     in >> date::parse("%FT%TZ", at);

@@ -61,14 +61,15 @@ int serve(const options& opts) {
     acceptor->run();
     start_meetup_reminders(*app);
 
-    net::signal_set signals(*ioc, SIGINT, SIGTERM);
-    net::signal_set hangup(*ioc, SIGHUP);
-    signals.async_wait([&](boost::system::error_code ec, int) {
+    // Both signal sets must go before the io_context they belong to (see the end).
+    auto signals = std::make_unique<net::signal_set>(*ioc, SIGINT, SIGTERM);
+    auto hangup = std::make_unique<net::signal_set>(*ioc, SIGHUP);
+    signals->async_wait([&](boost::system::error_code ec, int) {
         if (ec) {
             return;
         }
         acceptor->stop();
-        hangup.cancel();
+        hangup->cancel();
         for (const auto& conn : app->state.all_connections()) {
             conn->close(boost::beast::websocket::close_code::going_away);
         }
@@ -77,7 +78,7 @@ int serve(const options& opts) {
     });
 
     std::function<void()> await_hangup = [&] {
-        hangup.async_wait([&](boost::system::error_code ec, int) {
+        hangup->async_wait([&](boost::system::error_code ec, int) {
             if (ec) {
                 return;
             }
@@ -107,6 +108,8 @@ int serve(const options& opts) {
     // Handlers still queued hold sessions that detach from the hub: drop them while the
     // application is alive.
     acceptor.reset();
+    signals.reset();
+    hangup.reset();
     ioc.reset();
     app->reads.stop();
     app.reset();

@@ -154,3 +154,9 @@ TEST(ModerationDecoding, MuteNeedsATimeAndBanMayBeForGood) {
     EXPECT_FALSE(decode(boost::json::object{{"report", 1}, {"action", "delete_message"}}, resolve));
     EXPECT_TRUE(resolve.delete_message);
 }
+
+TEST(Timestamps, MalformedSecondsAreRefusedNotMisread) {
+    // Found by fuzzing: the date library read these seconds as NaN.
+    EXPECT_FALSE(parse_timestamp("2027-01-01T0:00000:.000Z"));
+    EXPECT_FALSE(parse_timestamp("2027-01-01T00:00:0a.000Z"));
+}
