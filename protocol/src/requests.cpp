@@ -16,13 +16,13 @@ std::variant<envelope, envelope_failure> decode_envelope(std::string_view frame)
     boost::system::error_code ec;
     json::value parsed = json::parse(frame, ec, {}, options);
     if (ec) {
-        return envelope_failure{nullptr, make_error(error_code::bad_request,
-                                                    "the frame is not valid JSON")};
+        return envelope_failure{nullptr,
+                                make_error(error_code::bad_request, "the frame is not valid JSON")};
     }
     auto* object = parsed.if_object();
     if (object == nullptr) {
-        return envelope_failure{nullptr, make_error(error_code::bad_request,
-                                                    "a request must be a JSON object")};
+        return envelope_failure{
+            nullptr, make_error(error_code::bad_request, "a request must be a JSON object")};
     }
 
     json::value id = nullptr;
@@ -30,8 +30,8 @@ std::variant<envelope, envelope_failure> decode_envelope(std::string_view frame)
         if (raw_id->is_int64() || raw_id->is_uint64() || raw_id->is_string()) {
             id = *raw_id;
         } else if (!raw_id->is_null()) {
-            return envelope_failure{nullptr, make_error(error_code::bad_request,
-                                                        "id must be an integer or a string")};
+            return envelope_failure{
+                nullptr, make_error(error_code::bad_request, "id must be an integer or a string")};
         }
     }
 
@@ -132,8 +132,7 @@ std::optional<error> decode(const json::object& params, messages_send& out) {
         }
         out.kind = *parsed;
     }
-    if (out.client_id &&
-        (out.client_id->empty() || out.client_id->size() > max_client_id_length)) {
+    if (out.client_id && (out.client_id->empty() || out.client_id->size() > max_client_id_length)) {
         return make_error(error_code::bad_request, "client_id must be 1 to 64 bytes");
     }
     return std::nullopt;
@@ -213,7 +212,8 @@ std::optional<error> read_reason(params_reader& in, std::string& out, bool requi
     return std::nullopt;
 }
 
-std::optional<error> read_time(params_reader& in, std::string_view key, std::optional<timestamp>& out) {
+std::optional<error> read_time(params_reader& in, std::string_view key,
+                               std::optional<timestamp>& out) {
     std::optional<std::string> text;
     in.optional_string(key, text);
     if (auto problem = in.failure()) {

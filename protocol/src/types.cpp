@@ -54,13 +54,25 @@ constexpr std::array<std::pair<std::string_view, message_kind>, 3> kinds{{
 
 } // namespace
 
-std::string_view to_string(site_role role) { return name_of(site_roles, role); }
-std::string_view to_string(group_role role) { return name_of(group_roles, role); }
-std::string_view to_string(membership_status status) { return name_of(statuses, status); }
-std::string_view to_string(group_visibility visibility) { return name_of(visibilities, visibility); }
-std::string_view to_string(message_kind kind) { return name_of(kinds, kind); }
+std::string_view to_string(site_role role) {
+    return name_of(site_roles, role);
+}
+std::string_view to_string(group_role role) {
+    return name_of(group_roles, role);
+}
+std::string_view to_string(membership_status status) {
+    return name_of(statuses, status);
+}
+std::string_view to_string(group_visibility visibility) {
+    return name_of(visibilities, visibility);
+}
+std::string_view to_string(message_kind kind) {
+    return name_of(kinds, kind);
+}
 
-std::optional<site_role> parse_site_role(std::string_view text) { return parse(site_roles, text); }
+std::optional<site_role> parse_site_role(std::string_view text) {
+    return parse(site_roles, text);
+}
 std::optional<group_role> parse_group_role(std::string_view text) {
     return parse(group_roles, text);
 }
@@ -70,6 +82,8 @@ std::optional<membership_status> parse_membership_status(std::string_view text) 
 std::optional<group_visibility> parse_group_visibility(std::string_view text) {
     return parse(visibilities, text);
 }
-std::optional<message_kind> parse_message_kind(std::string_view text) { return parse(kinds, text); }
+std::optional<message_kind> parse_message_kind(std::string_view text) {
+    return parse(kinds, text);
+}
 
 } // namespace carecircle

@@ -6,7 +6,9 @@
 namespace carecircle::validation {
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 // Control characters: C0, DEL and C1 (U+0080..U+009F, encoded as C2 80..C2 9F).
 bool has_control_characters(std::string_view text) {
@@ -46,8 +48,9 @@ std::string_view trim(std::string_view text) {
 
 std::string normalise_username(std::string_view username) {
     std::string lower(username);
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) {
+        return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    });
     return lower;
 }
 

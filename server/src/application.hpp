@@ -3,6 +3,7 @@
 #include "carecircle/storage/read_pool.hpp"
 #include "carecircle/storage/writer.hpp"
 #include "hub.hpp"
+#include "metrics.hpp"
 #include "options.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -16,6 +17,7 @@ struct application {
 
     boost::asio::io_context& ioc;
     server::options opts;
+    server::metrics stats;
     storage::writer writer;
     storage::read_pool reads;
     // Argon2 takes tens of milliseconds on purpose; it runs here, never on an I/O thread.

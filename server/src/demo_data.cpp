@@ -54,13 +54,12 @@ demo_account seed_demo_data(const std::filesystem::path& database) {
     const auto admin = storage::insert_user(db, account.username, "Demo Organiser",
                                             hash_password(account.password), site_role::admin, now);
     for (const auto& g : demo_groups) {
-        const auto group = storage::insert_group(db, g.name, g.region, g.description,
-                                                 g.visibility, admin.id, now);
+        const auto group =
+            storage::insert_group(db, g.name, g.region, g.description, g.visibility, admin.id, now);
         storage::put_membership(
             db, storage::membership_record{
                     group.id, admin.id,
-                    Membership{group_role::moderator, membership_status::active}, Seq{0}, now,
-                    std::nullopt});
+                    Membership{group_role::moderator, membership_status::active}, Seq{0}, now});
         if (g.visibility == group_visibility::public_group) {
             for (const char* text : welcome_messages) {
                 storage::append_message(

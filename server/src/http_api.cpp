@@ -2,11 +2,13 @@
 
 #include "carecircle/protocol/encode.hpp"
 #include "carecircle/protocol/validation.hpp"
+#include "carecircle/storage/database.hpp"
 #include "carecircle/storage/time_codec.hpp"
 #include "carecircle/storage/users.hpp"
 #include "http_calendar.hpp"
 #include "security.hpp"
 
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -82,8 +84,8 @@ void start_session(application& app, http_request request, User user, bool secur
         [&app, request = std::move(request), user, token, token_hash, secure, status,
          respond = std::move(respond)](std::exception_ptr failure) {
             if (failure) {
-                respond(error_response(request, make_error(error_code::internal,
-                                                           "could not start a session")));
+                respond(error_response(
+                    request, make_error(error_code::internal, "could not start a session")));
                 return;
             }
             app.state.add_session(token_hash, user.id);
@@ -112,10 +114,9 @@ void handle_register(application& app, http_request request, bool secure, respon
         auto created = std::make_shared<std::optional<User>>();
         app.writer.submit(
             [created, in, password_hash](SQLite::Database& db) {
-                *created = storage::insert_user(
-                    db, validation::normalise_username(in.username),
-                    std::string(validation::trim(in.display_name)), password_hash,
-                    site_role::member, storage::now());
+                *created = storage::insert_user(db, validation::normalise_username(in.username),
+                                                std::string(validation::trim(in.display_name)),
+                                                password_hash, site_role::member, storage::now());
             },
             [&app, created, request = std::move(request), secure,
              respond = std::move(respond)](std::exception_ptr failure) mutable {
@@ -126,8 +127,9 @@ void handle_register(application& app, http_request request, bool secure, respon
                         return respond(error_response(
                             request, make_error(error_code::conflict, "that username is taken")));
                     } catch (...) {
-                        return respond(error_response(
-                            request, make_error(error_code::internal, "could not create the account")));
+                        return respond(
+                            error_response(request, make_error(error_code::internal,
+                                                               "could not create the account")));
                     }
                 }
                 app.state.put_user(**created);
@@ -144,8 +146,8 @@ const std::string& decoy_hash() {
     return hash;
 }
 
-void handle_login(application& app, http_request request, const std::string& address,
-                  bool secure, responder respond) {
+void handle_login(application& app, http_request request, const std::string& address, bool secure,
+                  responder respond) {
     credentials in;
     if (auto problem = read_credentials(request, false, in)) {
         return respond(error_response(request, *problem));
@@ -158,13 +160,14 @@ void handle_login(application& app, http_request request, const std::string& add
         response.set(http::field::retry_after, std::to_string(wait->count()));
         return respond(std::move(response));
     }
-    app.reads.submit([&app, request = std::move(request), username, password = in.password,
-                      address, secure, respond = std::move(respond)](SQLite::Database& db) mutable {
+    app.reads.submit([&app, request = std::move(request), username, password = in.password, address,
+                      secure, respond = std::move(respond)](SQLite::Database& db) mutable {
         std::optional<storage::user_record> found;
         try {
             found = storage::find_user_by_username(db, username);
         } catch (...) {
-            return respond(error_response(request, make_error(error_code::internal, "database error")));
+            return respond(
+                error_response(request, make_error(error_code::internal, "database error")));
         }
         boost::asio::post(app.password_pool, [&app, request = std::move(request), found, username,
                                               password, address, secure,
@@ -187,32 +190,87 @@ void handle_login(application& app, http_request request, const std::string& add
 void handle_logout(application& app, http_request request, responder respond) {
     auto token = request_token(request);
     if (!token || !app.state.user_for_token(hash_token(*token))) {
-        return respond(error_response(request, make_error(error_code::unauthorized, "not signed in")));
+        return respond(
+            error_response(request, make_error(error_code::unauthorized, "not signed in")));
     }
     auto token_hash = hash_token(*token);
     // The token stops working at once, before the delete is even on disk.
     for (const auto& conn : app.state.remove_session(token_hash)) {
         conn->close(1008);
     }
-    app.writer.submit([token_hash](SQLite::Database& db) { storage::delete_session(db, token_hash); },
-                      [request = std::move(request), respond = std::move(respond)](std::exception_ptr) {
-                          http_response response{http::status::no_content, request.version()};
-                          response.keep_alive(request.keep_alive());
-                          response.set(http::field::set_cookie,
-                                       "cc_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
-                          response.prepare_payload();
-                          respond(std::move(response));
-                      });
+    app.writer.submit(
+        [token_hash](SQLite::Database& db) { storage::delete_session(db, token_hash); },
+        [request = std::move(request), respond = std::move(respond)](std::exception_ptr) {
+            http_response response{http::status::no_content, request.version()};
+            response.keep_alive(request.keep_alive());
+            response.set(http::field::set_cookie,
+                         "cc_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+            response.prepare_payload();
+            respond(std::move(response));
+        });
 }
 
 void handle_me(application& app, const http_request& request, const responder& respond) {
     auto token = request_token(request);
     auto user = token ? app.state.user_for_token(hash_token(*token)) : std::nullopt;
     if (!user) {
-        return respond(error_response(request, make_error(error_code::unauthorized, "not signed in")));
+        return respond(
+            error_response(request, make_error(error_code::unauthorized, "not signed in")));
     }
     respond(json_response(request, http::status::ok,
                           json::serialize(json::object{{"user", protocol::to_json(*user)}})));
+}
+
+bool is_loopback(const std::string& address) {
+    boost::system::error_code ec;
+    auto parsed = boost::asio::ip::make_address(address, ec);
+    if (ec) {
+        return false;
+    }
+    if (parsed.is_v6() && parsed.to_v6().is_v4_mapped()) {
+        parsed = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, parsed.to_v6());
+    }
+    return parsed.is_loopback();
+}
+
+void handle_metrics(application& app, const http_request& request, const std::string& address,
+                    const responder& respond) {
+    const auto token = request_token(request);
+    const bool allowed = is_loopback(address) ||
+                         (!app.opts.metrics_token.empty() && token == app.opts.metrics_token);
+    if (!allowed) {
+        return respond(error_response(
+            request, make_error(error_code::forbidden, "metrics are for the operator only")));
+    }
+    http_response response{http::status::ok, request.version()};
+    response.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+    response.set(http::field::cache_control, "no-store");
+    response.keep_alive(request.keep_alive());
+    response.body() = app.stats.render(app.writer.queue_depth());
+    response.prepare_payload();
+    respond(std::move(response));
+}
+
+// Ready when a write transaction goes through the writer and the schema is current.
+void handle_ready(application& app, http_request request, responder respond) {
+    auto version = std::make_shared<int>(0);
+    app.writer.submit(
+        [version](SQLite::Database& db) {
+            *version = storage::schema_version(db);
+            db.exec("CREATE TEMP TABLE IF NOT EXISTS readiness_probe (x)");
+            db.exec("INSERT INTO readiness_probe VALUES (1)");
+            db.exec("DELETE FROM readiness_probe");
+        },
+        [version, request = std::move(request),
+         respond = std::move(respond)](std::exception_ptr failure) {
+            const bool ready = !failure && *version == storage::latest_schema_version();
+            json::object body{{"status", ready ? "ready" : "unavailable"},
+                              {"schema_version", *version},
+                              {"database_writable", !failure}};
+            respond(json_response(request,
+                                  ready ? http::status::ok : http::status::service_unavailable,
+                                  json::serialize(body)));
+        });
 }
 
 } // namespace
@@ -238,6 +296,12 @@ void handle_api(application& app, http_request request, std::string remote_addre
     const auto method = request.method();
     if (target == "/healthz" && (method == http::verb::get || method == http::verb::head)) {
         return respond(json_response(request, http::status::ok, R"({"status":"ok"})"));
+    }
+    if (target == "/readyz" && (method == http::verb::get || method == http::verb::head)) {
+        return handle_ready(app, std::move(request), std::move(respond));
+    }
+    if (target == "/metrics" && method == http::verb::get) {
+        return handle_metrics(app, request, remote_address, respond);
     }
     if (target == "/api/register" && method == http::verb::post) {
         return handle_register(app, std::move(request), secure, std::move(respond));

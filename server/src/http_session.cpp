@@ -29,8 +29,8 @@ bool origin_allowed(const http_request& request, const options& opts, bool secur
         return true;
     }
     const std::string_view value = origin->value();
-    const std::string own = std::string(secure ? "https://" : "http://") +
-                            std::string(request[http::field::host]);
+    const std::string own =
+        std::string(secure ? "https://" : "http://") + std::string(request[http::field::host]);
     if (value == own) {
         return true;
     }
@@ -94,8 +94,7 @@ template <class Stream> void http_session<Stream>::do_read() {
                      beast::bind_front_handler(&http_session::on_read, this->shared_from_this()));
 }
 
-template <class Stream>
-void http_session<Stream>::on_read(beast::error_code ec, std::size_t) {
+template <class Stream> void http_session<Stream>::on_read(beast::error_code ec, std::size_t) {
     if (ec == http::error::end_of_stream) {
         return shutdown();
     }
@@ -103,8 +102,8 @@ void http_session<Stream>::on_read(beast::error_code ec, std::size_t) {
         http_request head;
         head.version(11);
         head.keep_alive(false);
-        return write(error_response(
-            head, make_error(error_code::too_large, "the request is too large")));
+        return write(
+            error_response(head, make_error(error_code::too_large, "the request is too large")));
     }
     if (ec) {
         return; // timeout, reset or garbage: nothing worth answering
@@ -114,15 +113,18 @@ void http_session<Stream>::on_read(beast::error_code ec, std::size_t) {
 
     if (beast::websocket::is_upgrade(request)) {
         if (path != "/ws") {
-            return write(error_response(request, make_error(error_code::not_found, "no such endpoint")));
+            return write(
+                error_response(request, make_error(error_code::not_found, "no such endpoint")));
         }
         return upgrade(std::move(request));
     }
     if (path == "/ws") {
-        return write(error_response(
-            request, make_error(error_code::bad_request, "this endpoint takes a WebSocket upgrade")));
+        return write(
+            error_response(request, make_error(error_code::bad_request,
+                                               "this endpoint takes a WebSocket upgrade")));
     }
-    if (path == "/healthz" || path.substr(0, 5) == "/api/") {
+    if (path == "/healthz" || path == "/readyz" || path == "/metrics" ||
+        path.substr(0, 5) == "/api/") {
         auto self = this->shared_from_this();
         return handle_api(app_, std::move(request), remote_address_, secure,
                           [self](http_response response) {
@@ -137,14 +139,15 @@ void http_session<Stream>::on_read(beast::error_code ec, std::size_t) {
 
 template <class Stream> void http_session<Stream>::upgrade(http_request request) {
     if (!origin_allowed(request, app_.opts, secure)) {
-        return write(error_response(request, make_error(error_code::forbidden,
-                                                        "this origin may not open a WebSocket")));
+        return write(error_response(
+            request, make_error(error_code::forbidden, "this origin may not open a WebSocket")));
     }
     auto token = request_token(request);
     auto token_hash = token ? hash_token(*token) : std::string();
     auto user = token ? app_.state.user_for_token(token_hash) : std::nullopt;
     if (!user) {
-        return write(error_response(request, make_error(error_code::unauthorized, "sign in first")));
+        return write(
+            error_response(request, make_error(error_code::unauthorized, "sign in first")));
     }
     tcp().expires_never();
     std::make_shared<websocket_session<Stream>>(app_, std::move(stream_), *user,
@@ -155,18 +158,19 @@ template <class Stream> void http_session<Stream>::upgrade(http_request request)
 template <class Stream> void http_session<Stream>::write(http_response response) {
     response.set("X-Content-Type-Options", "nosniff");
     response.set("Referrer-Policy", "no-referrer");
-    response.set("Content-Security-Policy",
-                 "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; "
-                 "img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    response.set(
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+        "img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
     response.set(http::field::server, "carecircle");
     if constexpr (secure) {
         response.set(http::field::strict_transport_security, "max-age=31536000");
     }
     const bool keep_alive = response.keep_alive();
     pending_ = std::make_shared<http_response>(std::move(response));
-    http::async_write(stream_, *pending_,
-                      beast::bind_front_handler(&http_session::on_write, this->shared_from_this(),
-                                                keep_alive));
+    http::async_write(
+        stream_, *pending_,
+        beast::bind_front_handler(&http_session::on_write, this->shared_from_this(), keep_alive));
 }
 
 template <class Stream>

@@ -22,11 +22,13 @@ void hub::load(SQLite::Database& db) {
         if (it == groups_.end()) {
             continue;
         }
-        it->second.members[m.user] =
-            member_state{m.membership, m.last_read, m.requested_at, m.muted_until};
+        it->second.members[m.user] = member_state{m.membership, m.last_read, m.requested_at};
         if (m.membership.status == membership_status::active) {
             ++it->second.active_count;
         }
+    }
+    for (const auto& mute : storage::load_mutes(db)) {
+        mutes_[{mute.group, mute.user}] = mute.until;
     }
     for (auto& ban : storage::load_bans(db)) {
         bans_[{ban.group, ban.user}] = std::move(ban);
@@ -138,9 +140,11 @@ group_access hub::access(GroupId group, const User& user) const {
     }
     result.group_exists = true;
     result.visibility = it->second.info.visibility;
+    if (auto mute = mutes_.find({group, user.id}); mute != mutes_.end()) {
+        result.muted_until = mute->second;
+    }
     if (auto m = it->second.members.find(user.id); m != it->second.members.end()) {
         result.membership = m->second.membership;
-        result.muted_until = m->second.muted_until;
     }
     return result;
 }
@@ -158,12 +162,13 @@ Group hub::to_group(const group_state& state, const User& viewer) const {
         group.my_membership = m->second.membership;
         const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(
             std::chrono::system_clock::now());
-        if (m->second.muted_until && *m->second.muted_until > now) {
-            group.muted_until = m->second.muted_until;
+        if (auto mute = mutes_.find({state.info.id, viewer.id});
+            mute != mutes_.end() && mute->second > now) {
+            group.muted_until = mute->second;
         }
         if (m->second.membership.status == membership_status::active) {
-            group.unread = std::max<std::int64_t>(0, state.info.last_seq.value -
-                                                         m->second.last_read.value);
+            group.unread =
+                std::max<std::int64_t>(0, state.info.last_seq.value - m->second.last_read.value);
         }
     }
     return group;
@@ -269,12 +274,10 @@ std::optional<storage::ban_record> hub::active_ban(GroupId group, UserId user, t
 
 void hub::set_muted_until(GroupId group, UserId user, std::optional<timestamp> until) {
     std::lock_guard lock(mutex_);
-    auto it = groups_.find(group);
-    if (it == groups_.end()) {
-        return;
-    }
-    if (auto m = it->second.members.find(user); m != it->second.members.end()) {
-        m->second.muted_until = until;
+    if (until) {
+        mutes_[{group, user}] = *until;
+    } else {
+        mutes_.erase({group, user});
     }
 }
 
@@ -306,8 +309,7 @@ void hub::put_membership(const storage::membership_record& record) {
         --it->second.active_count;
     }
     Seq last_read = existing != members.end() ? existing->second.last_read : record.last_read;
-    auto muted = existing != members.end() ? existing->second.muted_until : record.muted_until;
-    members[record.user] = member_state{record.membership, last_read, record.requested_at, muted};
+    members[record.user] = member_state{record.membership, last_read, record.requested_at};
     if (record.membership.status == membership_status::active) {
         ++it->second.active_count;
     }
@@ -353,13 +355,13 @@ Seq hub::last_seq(GroupId group) const {
     return it == groups_.end() ? Seq{0} : it->second.info.last_seq;
 }
 
-void hub::broadcast(GroupId group, const frame_ptr& frame) const {
+std::size_t hub::broadcast(GroupId group, const frame_ptr& frame) const {
     std::vector<std::shared_ptr<connection>> recipients;
     {
         std::lock_guard lock(mutex_);
         auto it = groups_.find(group);
         if (it == groups_.end()) {
-            return;
+            return 0;
         }
         for (const auto& [user, state] : it->second.members) {
             if (state.membership.status == membership_status::active) {
@@ -371,6 +373,7 @@ void hub::broadcast(GroupId group, const frame_ptr& frame) const {
     for (const auto& conn : recipients) {
         conn->send(frame);
     }
+    return recipients.size();
 }
 
 void hub::send_to_user(UserId user, const frame_ptr& frame) const {

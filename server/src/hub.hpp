@@ -21,7 +21,6 @@ struct member_state {
     Membership membership;
     Seq last_read;
     timestamp requested_at;
-    std::optional<timestamp> muted_until;
 };
 
 struct pending_request {
@@ -78,7 +77,8 @@ public:
     Seq last_seq(GroupId group) const;
 
     // Fan-out: the same encoded frame to every connection of every active member.
-    void broadcast(GroupId group, const frame_ptr& frame) const;
+    // Returns how many connections the frame was queued to.
+    std::size_t broadcast(GroupId group, const frame_ptr& frame) const;
     void send_to_user(UserId user, const frame_ptr& frame) const;
     // To the connections of the group's moderators and of site moderators who are members.
     void send_to_moderators(GroupId group, const frame_ptr& frame) const;
@@ -105,6 +105,7 @@ private:
     std::unordered_map<std::string, UserId> sessions_;
     std::map<GroupId, group_state> groups_;
     std::map<std::pair<GroupId, UserId>, storage::ban_record> bans_;
+    std::map<std::pair<GroupId, UserId>, timestamp> mutes_;
     std::unordered_map<UserId, std::vector<std::weak_ptr<connection>>> connections_;
     std::unordered_map<UserId, token_bucket> send_buckets_;
     failure_window login_failures_by_name_{10, std::chrono::minutes(15)};

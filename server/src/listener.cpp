@@ -39,7 +39,9 @@ listener::listener(application& app, const tcp::endpoint& endpoint)
     acceptor_.listen(net::socket_base::max_listen_connections);
 }
 
-void listener::run() { do_accept(); }
+void listener::run() {
+    do_accept();
+}
 
 void listener::stop() {
     net::post(acceptor_.get_executor(), [self = shared_from_this()] {
@@ -58,25 +60,24 @@ void listener::reload_tls() {
 }
 
 void listener::do_accept() {
-    acceptor_.async_accept(
-        net::make_strand(app_.ioc),
-        [self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
-            if (ec == net::error::operation_aborted || !self->acceptor_.is_open()) {
-                return;
+    acceptor_.async_accept(net::make_strand(app_.ioc), [self = shared_from_this()](
+                                                           boost::system::error_code ec,
+                                                           tcp::socket socket) {
+        if (ec == net::error::operation_aborted || !self->acceptor_.is_open()) {
+            return;
+        }
+        if (!ec) {
+            // Chat frames are small and latency matters more than packet count.
+            socket.set_option(tcp::no_delay(true), ec);
+            if (self->tls_) {
+                std::make_shared<tls_http_session>(self->app_, std::move(socket), self->tls_.get())
+                    ->run();
+            } else {
+                std::make_shared<plain_http_session>(self->app_, std::move(socket), nullptr)->run();
             }
-            if (!ec) {
-                // Chat frames are small and latency matters more than packet count.
-                socket.set_option(tcp::no_delay(true), ec);
-                if (self->tls_) {
-                    std::make_shared<tls_http_session>(self->app_, std::move(socket), self->tls_.get())
-                        ->run();
-                } else {
-                    std::make_shared<plain_http_session>(self->app_, std::move(socket), nullptr)
-                        ->run();
-                }
-            }
-            self->do_accept();
-        });
+        }
+        self->do_accept();
+    });
 }
 
 } // namespace carecircle::server

@@ -63,19 +63,21 @@ int run_serve(const std::vector<std::string>& args, const char* argv0) {
     std::string db = opts.database.string();
     std::string web_root;
     po::options_description desc("serve");
-    desc.add_options()
-        ("listen", po::value(&listen), "HOST:PORT to listen on (port 0 picks a free one)")
-        ("db", po::value(&db), "SQLite database file")
-        ("web-root", po::value(&web_root), "folder of the web client")
-        ("tls-cert", po::value<std::string>(), "PEM certificate chain: serve HTTPS and WSS")
-        ("tls-key", po::value<std::string>(), "PEM private key of the certificate")
-        ("allowed-origin", po::value(&opts.allowed_origins)->composing(), "another origin that may open WebSockets")
-        ("send-rate", po::value(&opts.send_rate), "messages.send per second per user (0: no limit)")
-        ("send-burst", po::value(&opts.send_burst), "messages.send burst per user")
-        ("max-frame-bytes", po::value(&opts.max_frame_bytes), "largest WebSocket message accepted")
-        ("io-threads", po::value(&opts.io_threads), "threads running network I/O")
-        ("reminder-lead-minutes", po::value<long>(), "meetup.reminder this long before a meet-up (0: none)")
-        ("reminder-check-seconds", po::value<long>(), "how often to look for due meet-up reminders");
+    desc.add_options()("listen", po::value(&listen),
+                       "HOST:PORT to listen on (port 0 picks a free one)")(
+        "db", po::value(&db), "SQLite database file")("web-root", po::value(&web_root),
+                                                      "folder of the web client")(
+        "tls-cert", po::value<std::string>(), "PEM certificate chain: serve HTTPS and WSS")(
+        "tls-key", po::value<std::string>(), "PEM private key of the certificate")(
+        "allowed-origin", po::value(&opts.allowed_origins)->composing(),
+        "another origin that may open WebSockets")(
+        "send-rate", po::value(&opts.send_rate), "messages.send per second per user (0: no limit)")(
+        "send-burst", po::value(&opts.send_burst), "messages.send burst per user")(
+        "max-frame-bytes", po::value(&opts.max_frame_bytes), "largest WebSocket message accepted")(
+        "io-threads", po::value(&opts.io_threads),
+        "threads running network I/O")("reminder-lead-minutes", po::value<long>(),
+                                       "meetup.reminder this long before a meet-up (0: none)")(
+        "reminder-check-seconds", po::value<long>(), "how often to look for due meet-up reminders");
     const auto vm = parse(args, desc);
     if (vm.count("tls-cert") != vm.count("tls-key")) {
         std::cerr << "carecircle: --tls-cert and --tls-key go together\n";
@@ -96,11 +98,13 @@ int run_serve(const std::vector<std::string>& args, const char* argv0) {
         opts.reminder_lead = std::chrono::minutes{vm["reminder-lead-minutes"].as<long>()};
     }
     if (vm.count("reminder-check-seconds")) {
-        opts.reminder_interval = std::chrono::seconds{std::max(1L, vm["reminder-check-seconds"].as<long>())};
+        opts.reminder_interval =
+            std::chrono::seconds{std::max(1L, vm["reminder-check-seconds"].as<long>())};
     }
     opts.database = db;
-    opts.web_root = web_root.empty() ? server::default_web_root(std::filesystem::canonical("/proc/self/exe"))
-                                     : std::filesystem::path(web_root);
+    opts.web_root = web_root.empty()
+                        ? server::default_web_root(std::filesystem::canonical("/proc/self/exe"))
+                        : std::filesystem::path(web_root);
     (void)argv0;
     return server::serve(opts);
 }
@@ -108,11 +112,10 @@ int run_serve(const std::vector<std::string>& args, const char* argv0) {
 int run_create_user(const std::vector<std::string>& args) {
     std::string db, username, display_name, role_name;
     po::options_description desc("admin create-user");
-    desc.add_options()
-        ("db", po::value(&db)->required(), "SQLite database file")
-        ("username", po::value(&username)->required(), "3-32 characters of a-z 0-9 _ . -")
-        ("display-name", po::value(&display_name)->required(), "name shown to others")
-        ("role", po::value(&role_name)->required(), "admin, moderator or member");
+    desc.add_options()("db", po::value(&db)->required(), "SQLite database file")(
+        "username", po::value(&username)->required(), "3-32 characters of a-z 0-9 _ . -")(
+        "display-name", po::value(&display_name)->required(), "name shown to others")(
+        "role", po::value(&role_name)->required(), "admin, moderator or member");
     parse(args, desc);
     const auto role = parse_site_role(role_name);
     if (!role) {
@@ -124,9 +127,9 @@ int run_create_user(const std::vector<std::string>& args) {
     if (!password.empty() && password.back() == '\r') {
         password.pop_back();
     }
-    for (const auto& problem : {validation::check_username(username),
-                                validation::check_display_name(display_name),
-                                validation::check_password(password)}) {
+    for (const auto& problem :
+         {validation::check_username(username), validation::check_display_name(display_name),
+          validation::check_password(password)}) {
         if (problem) {
             std::cerr << "carecircle: " << *problem << '\n';
             return 1;
@@ -134,10 +137,10 @@ int run_create_user(const std::vector<std::string>& args) {
     }
     auto connection = storage::open_database(db, storage::access::read_write);
     try {
-        const auto user = storage::insert_user(
-            connection, validation::normalise_username(username),
-            std::string(validation::trim(display_name)), server::hash_password(password), *role,
-            storage::now());
+        const auto user =
+            storage::insert_user(connection, validation::normalise_username(username),
+                                 std::string(validation::trim(display_name)),
+                                 server::hash_password(password), *role, storage::now());
         std::cout << "created user " << user.username << " (id " << user.id.value << ")\n";
     } catch (const storage::username_taken&) {
         std::cerr << "carecircle: the username " << username << " is taken\n";
@@ -161,9 +164,8 @@ int run_seed_demo(const std::vector<std::string>& args) {
 int run_backup(const std::vector<std::string>& args) {
     std::string db, to;
     po::options_description desc("backup");
-    desc.add_options()
-        ("db", po::value(&db)->required(), "live SQLite database file")
-        ("to", po::value(&to)->required(), "file to write the copy to");
+    desc.add_options()("db", po::value(&db)->required(), "live SQLite database file")(
+        "to", po::value(&to)->required(), "file to write the copy to");
     parse(args, desc);
     storage::backup(db, to);
     std::cout << "backed up " << db << " to " << to << '\n';

@@ -16,6 +16,8 @@ struct options {
     std::filesystem::path database = "data/carecircle.db";
     std::filesystem::path web_root;
     std::vector<std::string> allowed_origins;
+    // GET /metrics answers loopback clients, and others that send this as a bearer token.
+    std::string metrics_token;
     // Both set: HTTPS and WSS on the listening port.
     std::filesystem::path tls_certificate;
     std::filesystem::path tls_private_key;

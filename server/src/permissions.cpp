@@ -5,9 +5,12 @@ namespace {
 
 int rank(group_role role) {
     switch (role) {
-    case group_role::member: return 0;
-    case group_role::organiser: return 1;
-    case group_role::moderator: return 2;
+    case group_role::member:
+        return 0;
+    case group_role::organiser:
+        return 1;
+    case group_role::moderator:
+        return 2;
     }
     return 0;
 }
@@ -46,8 +49,8 @@ std::optional<error> check_can_send(const group_access& access, timestamp now) {
         return problem;
     }
     if (access.muted_until && *access.muted_until > now) {
-        return make_error(error_code::forbidden,
-                          "you are muted in this group until " + format_timestamp(*access.muted_until));
+        return make_error(error_code::forbidden, "you are muted in this group until " +
+                                                     format_timestamp(*access.muted_until));
     }
     return std::nullopt;
 }

@@ -18,9 +18,7 @@ struct group_access {
     bool active_member() const {
         return membership && membership->status == membership_status::active;
     }
-    bool pending() const {
-        return membership && membership->status == membership_status::pending;
-    }
+    bool pending() const { return membership && membership->status == membership_status::pending; }
     // Site moderators and admins have moderator powers in every group.
     bool site_moderator() const { return site != site_role::member; }
 };

@@ -25,7 +25,8 @@ private:
 // Failed sign-ins per key (a username or an address) within a sliding window.
 class failure_window {
 public:
-    failure_window(std::size_t limit, std::chrono::seconds window) : limit_(limit), window_(window) {}
+    failure_window(std::size_t limit, std::chrono::seconds window)
+        : limit_(limit), window_(window) {}
 
     // How long the key stays locked out, if it is.
     std::optional<std::chrono::seconds> locked(const std::string& key, steady_time now);

@@ -40,12 +40,12 @@ std::string to_hex(std::string_view bytes) {
 
 std::string hash_password(std::string_view password) {
     const auto salt = random_bytes(salt_bytes);
-    const auto length = argon2_encodedlen(time_cost, memory_kib, lanes, salt_bytes, hash_bytes,
-                                          Argon2_id);
+    const auto length =
+        argon2_encodedlen(time_cost, memory_kib, lanes, salt_bytes, hash_bytes, Argon2_id);
     std::string encoded(length, '\0');
-    const int rc = argon2id_hash_encoded(time_cost, memory_kib, lanes, password.data(),
-                                         password.size(), salt.data(), salt.size(), hash_bytes,
-                                         encoded.data(), encoded.size());
+    const int rc =
+        argon2id_hash_encoded(time_cost, memory_kib, lanes, password.data(), password.size(),
+                              salt.data(), salt.size(), hash_bytes, encoded.data(), encoded.size());
     if (rc != ARGON2_OK) {
         throw std::runtime_error(argon2_error_message(rc));
     }
@@ -57,7 +57,9 @@ bool verify_password(std::string_view password, const std::string& encoded_hash)
     return argon2id_verify(encoded_hash.c_str(), password.data(), password.size()) == ARGON2_OK;
 }
 
-std::string new_token() { return to_hex(random_bytes(32)); }
+std::string new_token() {
+    return to_hex(random_bytes(32));
+}
 
 std::string hash_token(std::string_view token) {
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};

@@ -15,7 +15,14 @@ namespace carecircle::server {
 namespace net = boost::asio;
 
 application::application(net::io_context& io, server::options settings)
-    : ioc(io), opts(std::move(settings)), writer(opts.database, storage::writer_options{}),
+    : ioc(io), opts(std::move(settings)),
+      writer(opts.database,
+             storage::writer_options{
+                 512,
+                 [this](std::size_t operations, std::chrono::steady_clock::duration took) {
+                     stats.write_batch_size.observe(static_cast<double>(operations));
+                     stats.commit_seconds.observe(std::chrono::duration<double>(took).count());
+                 }}),
       reads(opts.database, opts.read_connections) {
     auto db = storage::open_database(opts.database, storage::access::read_only);
     state.load(db);
@@ -53,7 +60,8 @@ int serve(const options& opts) {
     try {
         app = std::make_unique<application>(*ioc, opts);
         const auto address = net::ip::make_address(opts.listen_host);
-        acceptor = std::make_shared<listener>(*app, net::ip::tcp::endpoint(address, opts.listen_port));
+        acceptor =
+            std::make_shared<listener>(*app, net::ip::tcp::endpoint(address, opts.listen_port));
     } catch (const std::exception& e) {
         std::cerr << "carecircle: cannot start: " << e.what() << '\n';
         return 1;

@@ -21,20 +21,21 @@ constexpr auto close_grace = std::chrono::seconds(5);
 } // namespace
 
 template <class Stream>
-websocket_session<Stream>::websocket_session(application& app, Stream&& stream,
-                                     const User& user, std::string token_hash)
+websocket_session<Stream>::websocket_session(application& app, Stream&& stream, const User& user,
+                                             std::string token_hash)
     : connection(user.id, std::move(token_hash)), app_(app), ws_(std::move(stream)),
       close_deadline_(ws_.get_executor()) {}
 
-template <class Stream>
-websocket_session<Stream>::~websocket_session() {
+template <class Stream> websocket_session<Stream>::~websocket_session() {
     if (attached_) {
         app_.state.detach(this);
+        app_.stats.connections_open.fetch_sub(1, std::memory_order_relaxed);
     }
+    app_.stats.outgoing_queued.fetch_sub(static_cast<std::int64_t>(queue_.size()),
+                                         std::memory_order_relaxed);
 }
 
-template <class Stream>
-void websocket_session<Stream>::run(http_request upgrade) {
+template <class Stream> void websocket_session<Stream>::run(http_request upgrade) {
     // The WebSocket stream keeps its own timeouts (with pings when idle) from here on.
     beast::get_lowest_layer(ws_).expires_never();
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
@@ -46,30 +47,29 @@ void websocket_session<Stream>::run(http_request upgrade) {
                                                         this->shared_from_this()));
 }
 
-template <class Stream>
-void websocket_session<Stream>::on_accept(beast::error_code ec) {
+template <class Stream> void websocket_session<Stream>::on_accept(beast::error_code ec) {
     if (ec) {
         return;
     }
     app_.state.attach(this->shared_from_this());
     attached_ = true;
+    app_.stats.connections_open.fetch_add(1, std::memory_order_relaxed);
+    app_.stats.connections_total.fetch_add(1, std::memory_order_relaxed);
     const auto user = app_.state.find_user(this->user());
     if (!user) {
         return start_close(websocket::close_code::policy_error);
     }
-    enqueue(make_frame(protocol::encode_event(
-        "hello", {{"user", protocol::to_json(*user)}, {"protocol", 1}})));
+    enqueue(make_frame(
+        protocol::encode_event("hello", {{"user", protocol::to_json(*user)}, {"protocol", 1}})));
     do_read();
 }
 
-template <class Stream>
-void websocket_session<Stream>::do_read() {
-    ws_.async_read(buffer_,
-                   beast::bind_front_handler(&websocket_session::on_read, this->shared_from_this()));
+template <class Stream> void websocket_session<Stream>::do_read() {
+    ws_.async_read(
+        buffer_, beast::bind_front_handler(&websocket_session::on_read, this->shared_from_this()));
 }
 
-template <class Stream>
-void websocket_session<Stream>::on_read(beast::error_code ec, std::size_t) {
+template <class Stream> void websocket_session<Stream>::on_read(beast::error_code ec, std::size_t) {
     if (ec) {
         // Beast has already answered an oversized message with 1009 and bad UTF-8 with 1007.
         // The connection is over: leave the fan-out now rather than when the last handler
@@ -78,6 +78,7 @@ void websocket_session<Stream>::on_read(beast::error_code ec, std::size_t) {
         if (attached_) {
             attached_ = false;
             app_.state.detach(this);
+            app_.stats.connections_open.fetch_sub(1, std::memory_order_relaxed);
         }
         return;
     }
@@ -96,47 +97,47 @@ void websocket_session<Stream>::on_read(beast::error_code ec, std::size_t) {
     do_read();
 }
 
-template <class Stream>
-void websocket_session<Stream>::send(frame_ptr frame) {
+template <class Stream> void websocket_session<Stream>::send(frame_ptr frame) {
     net::post(ws_.get_executor(),
               [self = this->shared_from_this(), frame = std::move(frame)]() mutable {
                   self->enqueue(std::move(frame));
               });
 }
 
-template <class Stream>
-void websocket_session<Stream>::close(std::uint16_t code) {
+template <class Stream> void websocket_session<Stream>::close(std::uint16_t code) {
     net::post(ws_.get_executor(),
               [self = this->shared_from_this(), code] { self->start_close(code); });
 }
 
-template <class Stream>
-void websocket_session<Stream>::enqueue(frame_ptr frame) {
+template <class Stream> void websocket_session<Stream>::enqueue(frame_ptr frame) {
     if (close_code_) {
         return;
     }
     if (queue_.size() >= app_.opts.max_outgoing_messages) {
         // A slow consumer is closed rather than allowed to grow the server's memory; it will
         // reconnect and catch up with messages.history.
-        queue_.clear();
+        app_.stats.slow_consumers_closed.fetch_add(1, std::memory_order_relaxed);
+        drop_queue();
         return start_close(websocket::close_code::policy_error);
     }
     queue_.push_back(std::move(frame));
+    app_.stats.outgoing_queued.fetch_add(1, std::memory_order_relaxed);
     if (!writing_) {
         do_write();
     }
 }
 
-template <class Stream>
-void websocket_session<Stream>::do_write() {
+template <class Stream> void websocket_session<Stream>::do_write() {
     writing_ = true;
     // The frame being written is held apart from the queue, so clearing the queue on close
     // never frees bytes the socket is still sending.
     in_flight_ = std::move(queue_.front());
     queue_.pop_front();
+    app_.stats.outgoing_queued.fetch_sub(1, std::memory_order_relaxed);
     ws_.text(true);
-    ws_.async_write(net::buffer(*in_flight_),
-                    beast::bind_front_handler(&websocket_session::on_write, this->shared_from_this()));
+    ws_.async_write(
+        net::buffer(*in_flight_),
+        beast::bind_front_handler(&websocket_session::on_write, this->shared_from_this()));
 }
 
 template <class Stream>
@@ -144,7 +145,7 @@ void websocket_session<Stream>::on_write(beast::error_code ec, std::size_t) {
     writing_ = false;
     in_flight_.reset();
     if (ec) {
-        queue_.clear();
+        drop_queue();
         beast::get_lowest_layer(ws_).close();
         return;
     }
@@ -156,13 +157,12 @@ void websocket_session<Stream>::on_write(beast::error_code ec, std::size_t) {
     }
 }
 
-template <class Stream>
-void websocket_session<Stream>::start_close(std::uint16_t code) {
+template <class Stream> void websocket_session<Stream>::start_close(std::uint16_t code) {
     if (close_code_) {
         return;
     }
     close_code_ = code;
-    queue_.clear();
+    drop_queue();
     if (!ws_.is_open()) {
         return; // the peer has gone already; nothing to say goodbye to
     }
@@ -177,16 +177,20 @@ void websocket_session<Stream>::start_close(std::uint16_t code) {
     }
 }
 
-template <class Stream>
-void websocket_session<Stream>::do_close() {
+template <class Stream> void websocket_session<Stream>::do_close() {
     if (close_sent_ || !ws_.is_open()) {
         return;
     }
     close_sent_ = true;
-    ws_.async_close(websocket::close_reason(*close_code_),
-                    [self = this->shared_from_this()](beast::error_code) {
-                        self->close_deadline_.cancel();
-                    });
+    ws_.async_close(
+        websocket::close_reason(*close_code_),
+        [self = this->shared_from_this()](beast::error_code) { self->close_deadline_.cancel(); });
+}
+
+template <class Stream> void websocket_session<Stream>::drop_queue() {
+    app_.stats.outgoing_queued.fetch_sub(static_cast<std::int64_t>(queue_.size()),
+                                         std::memory_order_relaxed);
+    queue_.clear();
 }
 
 template class websocket_session<plain_stream>;

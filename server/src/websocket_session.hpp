@@ -24,8 +24,7 @@ template <class Stream>
 class websocket_session : public connection,
                           public std::enable_shared_from_this<websocket_session<Stream>> {
 public:
-    websocket_session(application& app, Stream&& stream, const User& user,
-                      std::string token_hash);
+    websocket_session(application& app, Stream&& stream, const User& user, std::string token_hash);
     ~websocket_session() override;
 
     void run(http_request upgrade);
@@ -41,6 +40,7 @@ private:
     void do_write();
     void on_write(boost::beast::error_code ec, std::size_t bytes);
     void start_close(std::uint16_t code);
+    void drop_queue();
     void do_close();
 
     application& app_;

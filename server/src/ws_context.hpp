@@ -2,9 +2,11 @@
 
 #include "application.hpp"
 #include "carecircle/protocol/encode.hpp"
+#include "carecircle/storage/meetups.hpp"
 #include "connection.hpp"
 
 #include <boost/json/object.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string_view>
@@ -19,14 +21,21 @@ struct request_context {
     std::shared_ptr<connection> conn;
     User user;
     boost::json::value id;
+    std::string_view op; // a key of the handler table, which lives as long as the program
+    std::chrono::steady_clock::time_point received = std::chrono::steady_clock::now();
 
     void reply(boost::json::object result) const {
+        app->stats.observe_request(op, std::chrono::steady_clock::now() - received);
         conn->send(make_frame(protocol::encode_reply(id, std::move(result))));
     }
     void fail(const error& problem) const {
+        app->stats.observe_request(op, std::chrono::steady_clock::now() - received);
+        app->stats.count_error(to_string(problem.code));
         conn->send(make_frame(protocol::encode_error_reply(id, problem)));
     }
-    void fail(error_code code, std::string message) const { fail(make_error(code, std::move(message))); }
+    void fail(error_code code, std::string message) const {
+        fail(make_error(code, std::move(message)));
+    }
 };
 
 using ws_handler = std::function<void(const request_context&, const boost::json::object& params)>;
@@ -37,6 +46,13 @@ void add_group_handlers(handler_table& table);
 void add_message_handlers(handler_table& table);
 void add_moderation_handlers(handler_table& table);
 void add_meetup_handlers(handler_table& table);
+
+// A person who leaves or is taken out of a group gives up their meet-up places: run inside the
+// writer's transaction, then tell whoever moved up from the waitlist.
+std::vector<storage::promotion> withdraw_from_meetups(SQLite::Database& db, GroupId group,
+                                                      UserId user);
+void notify_promotions(const hub& state, GroupId group,
+                       const std::vector<storage::promotion>& promotions);
 
 // Decodes one text frame and runs its handler; every failure becomes an error reply.
 void dispatch(application& app, const std::shared_ptr<connection>& conn, UserId user,

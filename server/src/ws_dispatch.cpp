@@ -22,6 +22,7 @@ void dispatch(application& app, const std::shared_ptr<connection>& conn, UserId 
               std::string_view frame) {
     auto decoded = protocol::decode_envelope(frame);
     if (auto* failure = std::get_if<protocol::envelope_failure>(&decoded)) {
+        app.stats.count_error(to_string(failure->problem.code));
         conn->send(make_frame(protocol::encode_error_reply(failure->id, failure->problem)));
         return;
     }
@@ -31,8 +32,10 @@ void dispatch(application& app, const std::shared_ptr<connection>& conn, UserId 
         conn->close(1008);
         return;
     }
-    request_context context{&app, conn, std::move(*user), std::move(request.id)};
     auto handler = handlers().find(request.type);
+    request_context context{&app, conn, std::move(*user), std::move(request.id),
+                            handler == handlers().end() ? std::string_view("unknown")
+                                                        : handler->first};
     if (handler == handlers().end()) {
         context.fail(error_code::bad_request, "unknown type: " + request.type);
         return;

@@ -11,10 +11,10 @@ namespace {
 void groups_list(const request_context& ctx, const json::object&) {
     json::array groups;
     for (const auto& group : ctx.app->state.list_groups(ctx.user)) {
-        const bool details = group.visibility == group_visibility::public_group ||
-                             (group.my_membership &&
-                              group.my_membership->status == membership_status::active) ||
-                             ctx.user.role != site_role::member;
+        const bool details =
+            group.visibility == group_visibility::public_group ||
+            (group.my_membership && group.my_membership->status == membership_status::active) ||
+            ctx.user.role != site_role::member;
         groups.push_back(protocol::to_json(group, details));
     }
     ctx.reply({{"groups", std::move(groups)}});
@@ -36,9 +36,8 @@ void groups_create(const request_context& ctx, const json::object& params) {
             *created = storage::insert_group(db, req.name, req.region, req.description,
                                              req.visibility, creator, now);
             *membership = storage::membership_record{
-                created->id, creator,
-                Membership{group_role::moderator, membership_status::active}, Seq{0}, now,
-                std::nullopt};
+                created->id, creator, Membership{group_role::moderator, membership_status::active},
+                Seq{0}, now};
             storage::put_membership(db, *membership);
         },
         [ctx, created, membership](std::exception_ptr failure) {
@@ -66,17 +65,17 @@ void groups_join(const request_context& ctx, const json::object& params) {
         return ctx.reply({{"membership", protocol::to_json(*access.membership)}});
     }
     if (auto ban = ctx.app->state.active_ban(req.group, ctx.user.id, storage::now())) {
-        return ctx.fail(error_code::forbidden,
-                        ban->until ? "you are banned from this group until " +
-                                         format_timestamp(*ban->until)
-                                   : std::string("you are banned from this group"));
+        return ctx.fail(error_code::forbidden, ban->until
+                                                   ? "you are banned from this group until " +
+                                                         format_timestamp(*ban->until)
+                                                   : std::string("you are banned from this group"));
     }
     const auto status = access.visibility == group_visibility::public_group
                             ? membership_status::active
                             : membership_status::pending;
-    const storage::membership_record record{
-        req.group, ctx.user.id, Membership{group_role::member, status},
-        ctx.app->state.last_seq(req.group), storage::now(), std::nullopt};
+    const storage::membership_record record{req.group, ctx.user.id,
+                                            Membership{group_role::member, status},
+                                            ctx.app->state.last_seq(req.group), storage::now()};
     ctx.app->writer.submit(
         [record](SQLite::Database& db) { storage::put_membership(db, record); },
         [ctx, record](std::exception_ptr failure) {
@@ -88,8 +87,8 @@ void groups_join(const request_context& ctx, const json::object& params) {
                 ctx.app->state.send_to_moderators(
                     record.group,
                     make_frame(protocol::encode_event(
-                        "membership.requested", {{"group", record.group.value},
-                                                 {"user", protocol::to_json(ctx.user)}})));
+                        "membership.requested",
+                        {{"group", record.group.value}, {"user", protocol::to_json(ctx.user)}})));
             }
             ctx.reply({{"membership", protocol::to_json(record.membership)}});
         });
@@ -108,19 +107,22 @@ void groups_leave(const request_context& ctx, const json::object& params) {
         return ctx.fail(error_code::forbidden, "you are not a member of this group");
     }
     if (access.active_member() && access.membership->role == group_role::moderator &&
-        ctx.app->state.moderator_count(req.group) <= 1 && access.site == site_role::member) {
+        ctx.app->state.moderator_count(req.group) <= 1) {
         return ctx.fail(error_code::conflict,
                         "you are the group's last moderator: make someone else moderator first");
     }
+    auto promotions = std::make_shared<std::vector<storage::promotion>>();
     ctx.app->writer.submit(
-        [group = req.group, user = ctx.user.id](SQLite::Database& db) {
+        [group = req.group, user = ctx.user.id, promotions](SQLite::Database& db) {
             storage::delete_membership(db, group, user);
+            *promotions = withdraw_from_meetups(db, group, user);
         },
-        [ctx, group = req.group](std::exception_ptr failure) {
+        [ctx, group = req.group, promotions](std::exception_ptr failure) {
             if (failure) {
                 return ctx.fail(error_code::internal, "could not leave the group");
             }
             ctx.app->state.remove_membership(group, ctx.user.id);
+            notify_promotions(ctx.app->state, group, *promotions);
             ctx.reply({});
         });
 }

@@ -285,6 +285,30 @@ void meetups_list(const request_context& ctx, const json::object& params) {
     });
 }
 
+} // namespace
+
+std::vector<storage::promotion> withdraw_from_meetups(SQLite::Database& db, GroupId group,
+                                                      UserId user) {
+    const auto now = storage::now();
+    // From yesterday (UTC): an occurrence later today in any zone is still to come.
+    const date::year_month_day from{date::floor<date::days>(now) - date::days{1}};
+    return storage::withdraw_rsvps(db, group, user, from, now);
+}
+
+void notify_promotions(const hub& state, GroupId group,
+                       const std::vector<storage::promotion>& promotions) {
+    for (const auto& p : promotions) {
+        state.send_to_user(
+            p.user, make_frame(protocol::encode_event(
+                        "meetup.promoted", {{"meetup", p.meetup.value},
+                                            {"occurrence", format_local_minutes(p.occurrence)},
+                                            {"group", group.value},
+                                            {"title", p.title}})));
+    }
+}
+
+namespace {
+
 void submit_rsvp(const request_context& ctx, const protocol::meetups_rsvp& req,
                  const storage::meetup_record& record) {
     auto change = std::make_shared<storage::rsvp_change>();

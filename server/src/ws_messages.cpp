@@ -24,7 +24,8 @@ void messages_send(const request_context& ctx, const json::object& params) {
         }
     }
     const auto& limits = ctx.app->opts;
-    if (auto wait = ctx.app->state.take_send_token(ctx.user.id, limits.send_rate, limits.send_burst)) {
+    if (auto wait =
+            ctx.app->state.take_send_token(ctx.user.id, limits.send_rate, limits.send_burst)) {
         auto problem = make_error(error_code::rate_limited, "you are sending too fast");
         problem.retry_after_ms = wait->count();
         return ctx.fail(problem);
@@ -49,9 +50,11 @@ void messages_send(const request_context& ctx, const json::object& params) {
             if (!result->duplicate) {
                 // Completions run in commit order, so every connection sees seqs in order.
                 ctx.app->state.message_committed(result->message.group, result->message.seq);
-                ctx.app->state.broadcast(
+                const auto delivered = ctx.app->state.broadcast(
                     result->message.group,
                     make_frame(protocol::encode_event("message.created", {{"message", encoded}})));
+                ctx.app->stats.messages_sent.fetch_add(1, std::memory_order_relaxed);
+                ctx.app->stats.deliveries.fetch_add(delivered, std::memory_order_relaxed);
             }
             ctx.reply({{"message", std::move(encoded)}});
         });

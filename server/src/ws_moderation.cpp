@@ -58,16 +58,16 @@ std::optional<error> check_target(const request_context& ctx, GroupId group, Use
 
 void commit_then_reply(const request_context& ctx, storage::writer::work work,
                        std::function<void()> after_commit = {}) {
-    ctx.app->writer.submit(std::move(work), [ctx, after_commit = std::move(after_commit)](
-                                                std::exception_ptr failure) {
-        if (failure) {
-            return ctx.fail(error_code::internal, "the change could not be saved");
-        }
-        if (after_commit) {
-            after_commit();
-        }
-        ctx.reply({});
-    });
+    ctx.app->writer.submit(
+        std::move(work), [ctx, after_commit = std::move(after_commit)](std::exception_ptr failure) {
+            if (failure) {
+                return ctx.fail(error_code::internal, "the change could not be saved");
+            }
+            if (after_commit) {
+                after_commit();
+            }
+            ctx.reply({});
+        });
 }
 
 void groups_requests(const request_context& ctx, const json::object& params) {
@@ -102,7 +102,7 @@ void decide_request(const request_context& ctx, const json::object& params, bool
     entry.target_user = req.user;
     const storage::membership_record record{
         req.group, req.user, Membership{group_role::member, membership_status::active},
-        ctx.app->state.last_seq(req.group), pending->requested_at, std::nullopt};
+        ctx.app->state.last_seq(req.group), pending->requested_at};
     commit_then_reply(
         ctx,
         [record, entry, approve](SQLite::Database& db) {
@@ -160,12 +160,9 @@ void groups_set_role(const request_context& ctx, const json::object& params) {
     auto entry = log_of(ctx, req.group, "set_role");
     entry.target_user = req.user;
     entry.reason = std::string(to_string(req.role));
-    const storage::membership_record record{req.group,
-                                            req.user,
+    const storage::membership_record record{req.group, req.user,
                                             Membership{req.role, membership_status::active},
-                                            target.last_read,
-                                            target.requested_at,
-                                            std::nullopt};
+                                            target.last_read, target.requested_at};
     commit_then_reply(
         ctx,
         [record, entry](SQLite::Database& db) {
@@ -175,10 +172,10 @@ void groups_set_role(const request_context& ctx, const json::object& params) {
         [ctx, record] {
             ctx.app->state.put_membership(record);
             ctx.app->state.send_to_user(
-                record.user, make_frame(protocol::encode_event(
-                                 "membership.role_changed",
-                                 {{"group", record.group.value},
-                                  {"role", to_string(record.membership.role)}})));
+                record.user,
+                make_frame(protocol::encode_event(
+                    "membership.role_changed",
+                    {{"group", record.group.value}, {"role", to_string(record.membership.role)}})));
         });
 }
 
@@ -218,10 +215,17 @@ void groups_remove(const request_context& ctx, const json::object& params) {
     auto entry = log_of(ctx, req.group, "remove");
     entry.target_user = req.user;
     take_out(ctx, req.group, req.user);
-    commit_then_reply(ctx, [req, entry](SQLite::Database& db) {
-        storage::delete_membership(db, req.group, req.user);
-        storage::append_log(db, entry);
-    });
+    auto promotions = std::make_shared<std::vector<storage::promotion>>();
+    commit_then_reply(
+        ctx,
+        [req, entry, promotions](SQLite::Database& db) {
+            storage::delete_membership(db, req.group, req.user);
+            *promotions = withdraw_from_meetups(db, req.group, req.user);
+            storage::append_log(db, entry);
+        },
+        [ctx, group = req.group, promotions] {
+            notify_promotions(ctx.app->state, group, *promotions);
+        });
 }
 
 void groups_ban(const request_context& ctx, const json::object& params) {
@@ -255,11 +259,18 @@ void groups_ban(const request_context& ctx, const json::object& params) {
         take_out(ctx, req.group, req.user);
     }
     ctx.app->state.put_ban(ban);
-    commit_then_reply(ctx, [ban, entry](SQLite::Database& db) {
-        storage::delete_membership(db, ban.group, ban.user);
-        storage::put_ban(db, ban);
-        storage::append_log(db, entry);
-    });
+    auto promotions = std::make_shared<std::vector<storage::promotion>>();
+    commit_then_reply(
+        ctx,
+        [ban, entry, promotions](SQLite::Database& db) {
+            storage::delete_membership(db, ban.group, ban.user);
+            *promotions = withdraw_from_meetups(db, ban.group, ban.user);
+            storage::put_ban(db, ban);
+            storage::append_log(db, entry);
+        },
+        [ctx, group = req.group, promotions] {
+            notify_promotions(ctx.app->state, group, *promotions);
+        });
 }
 
 void groups_unban(const request_context& ctx, const json::object& params) {
@@ -317,11 +328,10 @@ void groups_mute(const request_context& ctx, const json::object& params) {
 }
 
 void broadcast_deleted(const request_context& ctx, const Message& message) {
-    ctx.app->state.broadcast(
-        message.group, make_frame(protocol::encode_event("message.deleted",
-                                                         {{"group", message.group.value},
-                                                          {"message", message.id.value},
-                                                          {"seq", message.seq.value}})));
+    ctx.app->state.broadcast(message.group, make_frame(protocol::encode_event(
+                                                "message.deleted", {{"group", message.group.value},
+                                                                    {"message", message.id.value},
+                                                                    {"seq", message.seq.value}})));
 }
 
 void messages_delete(const request_context& ctx, const json::object& params) {
@@ -398,9 +408,9 @@ void messages_report(const request_context& ctx, const json::object& params) {
                 }
             }
             ctx.app->state.send_to_moderators(
-                req.group, make_frame(protocol::encode_event(
-                               "report.created",
-                               {{"group", req.group.value}, {"report", report->value}})));
+                req.group,
+                make_frame(protocol::encode_event(
+                    "report.created", {{"group", req.group.value}, {"report", report->value}})));
             ctx.reply({{"report", json::object{{"id", report->value}}}});
         });
 }

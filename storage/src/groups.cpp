@@ -6,9 +6,9 @@
 
 namespace carecircle::storage {
 
-group_record insert_group(SQLite::Database& db, const std::string& name,
-                          const std::string& region, const std::string& description,
-                          group_visibility visibility, UserId created_by, timestamp created_at) {
+group_record insert_group(SQLite::Database& db, const std::string& name, const std::string& region,
+                          const std::string& description, group_visibility visibility,
+                          UserId created_by, timestamp created_at) {
     SQLite::Statement insert(db, "INSERT INTO regional_groups (name, region, description, "
                                  "visibility, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)");
     insert.bind(1, name);
@@ -20,8 +20,8 @@ group_record insert_group(SQLite::Database& db, const std::string& name,
     }
     insert.bind(6, to_db(created_at));
     insert.exec();
-    return group_record{GroupId{db.getLastInsertRowid()}, name, region, description, visibility,
-                        Seq{0}};
+    return group_record{
+        GroupId{db.getLastInsertRowid()}, name, region, description, visibility, Seq{0}};
 }
 
 std::vector<group_record> load_groups(SQLite::Database& db) {
@@ -29,12 +29,12 @@ std::vector<group_record> load_groups(SQLite::Database& db) {
                                 "FROM regional_groups ORDER BY id");
     std::vector<group_record> groups;
     while (query.executeStep()) {
-        groups.push_back(group_record{
-            GroupId{query.getColumn(0).getInt64()}, query.getColumn(1).getString(),
-            query.getColumn(2).getString(), query.getColumn(3).getString(),
-            parse_group_visibility(query.getColumn(4).getString())
-                .value_or(group_visibility::private_group),
-            Seq{query.getColumn(5).getInt64()}});
+        groups.push_back(
+            group_record{GroupId{query.getColumn(0).getInt64()}, query.getColumn(1).getString(),
+                         query.getColumn(2).getString(), query.getColumn(3).getString(),
+                         parse_group_visibility(query.getColumn(4).getString())
+                             .value_or(group_visibility::private_group),
+                         Seq{query.getColumn(5).getInt64()}});
     }
     return groups;
 }
@@ -71,31 +71,45 @@ void set_last_read(SQLite::Database& db, GroupId group, UserId user, Seq seq) {
 
 void set_muted_until(SQLite::Database& db, GroupId group, UserId user,
                      std::optional<timestamp> until) {
-    SQLite::Statement update(
-        db, "UPDATE memberships SET muted_until = ? WHERE group_id = ? AND user_id = ?");
-    if (until) {
-        update.bind(1, to_db(*until));
+    if (!until) {
+        SQLite::Statement remove(db, "DELETE FROM mutes WHERE group_id = ? AND user_id = ?");
+        remove.bind(1, group.value);
+        remove.bind(2, user.value);
+        remove.exec();
+        return;
     }
-    update.bind(2, group.value);
-    update.bind(3, user.value);
-    update.exec();
+    SQLite::Statement upsert(
+        db, "INSERT INTO mutes (group_id, user_id, until) VALUES (?, ?, ?) "
+            "ON CONFLICT (group_id, user_id) DO UPDATE SET until = excluded.until");
+    upsert.bind(1, group.value);
+    upsert.bind(2, user.value);
+    upsert.bind(3, to_db(*until));
+    upsert.exec();
+}
+
+std::vector<mute_record> load_mutes(SQLite::Database& db) {
+    SQLite::Statement query(db, "SELECT group_id, user_id, until FROM mutes");
+    std::vector<mute_record> mutes;
+    while (query.executeStep()) {
+        mutes.push_back(mute_record{GroupId{query.getColumn(0).getInt64()},
+                                    UserId{query.getColumn(1).getInt64()},
+                                    timestamp_from_db(query.getColumn(2).getInt64())});
+    }
+    return mutes;
 }
 
 std::vector<membership_record> load_memberships(SQLite::Database& db) {
     SQLite::Statement query(db, "SELECT group_id, user_id, role, status, last_read_seq, "
-                                "requested_at, muted_until FROM memberships");
+                                "requested_at FROM memberships");
     std::vector<membership_record> memberships;
     while (query.executeStep()) {
         memberships.push_back(membership_record{
             GroupId{query.getColumn(0).getInt64()}, UserId{query.getColumn(1).getInt64()},
-            Membership{parse_group_role(query.getColumn(2).getString()).value_or(group_role::member),
-                       parse_membership_status(query.getColumn(3).getString())
-                           .value_or(membership_status::pending)},
-            Seq{query.getColumn(4).getInt64()},
-            timestamp_from_db(query.getColumn(5).getInt64()),
-            query.getColumn(6).isNull()
-                ? std::nullopt
-                : std::optional<timestamp>(timestamp_from_db(query.getColumn(6).getInt64()))});
+            Membership{
+                parse_group_role(query.getColumn(2).getString()).value_or(group_role::member),
+                parse_membership_status(query.getColumn(3).getString())
+                    .value_or(membership_status::pending)},
+            Seq{query.getColumn(4).getInt64()}, timestamp_from_db(query.getColumn(5).getInt64())});
     }
     return memberships;
 }

@@ -370,6 +370,29 @@ std::vector<user_rsvp> load_user_rsvps(SQLite::Database& db, GroupId group, User
     return rsvps;
 }
 
+std::vector<promotion> withdraw_rsvps(SQLite::Database& db, GroupId group, UserId user,
+                                      date::year_month_day from, timestamp at) {
+    // Recurrence reaches at most a couple of years ahead (count <= 100 fortnights, or until).
+    const auto to = date::year_month_day{date::sys_days{from} + date::days{5 * 366}};
+    std::vector<promotion> promotions;
+    for (const auto& held : load_user_rsvps(db, group, user, from, to)) {
+        if (held.status == rsvp_status::not_going) {
+            continue;
+        }
+        const auto meetup = find_meetup(db, held.meetup);
+        if (!meetup) {
+            continue;
+        }
+        const auto change = set_rsvp(db, held.meetup, held.occurrence, user, rsvp_status::not_going,
+                                     meetup->meetup.capacity, at);
+        for (const auto promoted : change.promoted) {
+            promotions.push_back(
+                promotion{held.meetup, held.occurrence, promoted, meetup->meetup.title});
+        }
+    }
+    return promotions;
+}
+
 std::vector<UserId> load_going(SQLite::Database& db, MeetupId id, local_minutes occurrence) {
     SQLite::Statement query(db, "SELECT user_id FROM meetup_rsvps WHERE meetup_id = ? AND "
                                 "occurrence = ? AND status = 'going' ORDER BY queued");

@@ -162,6 +162,18 @@ CREATE TABLE calendar_keys (
     created_at INTEGER NOT NULL
 );
 )sql"},
+    // 4: mutes in a table of their own, so leaving and rejoining does not lift one.
+    std::string_view{R"sql(
+CREATE TABLE mutes (
+    group_id INTEGER NOT NULL REFERENCES regional_groups (id) ON DELETE CASCADE,
+    user_id  INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    until    INTEGER NOT NULL,
+    PRIMARY KEY (group_id, user_id)
+) WITHOUT ROWID;
+INSERT INTO mutes (group_id, user_id, until)
+    SELECT group_id, user_id, muted_until FROM memberships WHERE muted_until IS NOT NULL;
+ALTER TABLE memberships DROP COLUMN muted_until;
+)sql"},
     // Later migrations are appended here, one entry each.
 };
 
@@ -169,6 +181,10 @@ CREATE TABLE calendar_keys (
 
 int schema_version(SQLite::Database& db) {
     return db.execAndGet("PRAGMA user_version").getInt();
+}
+
+int latest_schema_version() {
+    return static_cast<int>(migrations.size());
 }
 
 void migrate(SQLite::Database& db) {

@@ -14,7 +14,9 @@ read_pool::read_pool(const std::filesystem::path& path, std::size_t connections)
     }
 }
 
-read_pool::~read_pool() { stop(); }
+read_pool::~read_pool() {
+    stop();
+}
 
 void read_pool::submit(work operation) {
     {

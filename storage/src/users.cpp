@@ -15,9 +15,8 @@ User read_user(SQLite::Statement& row) {
 
 } // namespace
 
-User insert_user(SQLite::Database& db, const std::string& username,
-                 const std::string& display_name, const std::string& password_hash,
-                 site_role role, timestamp created_at) {
+User insert_user(SQLite::Database& db, const std::string& username, const std::string& display_name,
+                 const std::string& password_hash, site_role role, timestamp created_at) {
     SQLite::Statement taken(db, "SELECT 1 FROM users WHERE username = ?");
     taken.bind(1, username);
     if (taken.executeStep()) {
@@ -82,10 +81,9 @@ std::vector<session_record> load_sessions(SQLite::Database& db) {
     std::vector<session_record> sessions;
     while (query.executeStep()) {
         const auto hash = query.getColumn(0);
-        sessions.push_back(session_record{
-            std::string(static_cast<const char*>(hash.getBlob()),
-                        static_cast<std::size_t>(hash.getBytes())),
-            UserId{query.getColumn(1).getInt64()}});
+        sessions.push_back(session_record{std::string(static_cast<const char*>(hash.getBlob()),
+                                                      static_cast<std::size_t>(hash.getBytes())),
+                                          UserId{query.getColumn(1).getInt64()}});
     }
     return sessions;
 }

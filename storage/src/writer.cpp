@@ -8,10 +8,11 @@
 namespace carecircle::storage {
 
 writer::writer(const std::filesystem::path& path, writer_options options)
-    : db_(open_database(path, access::read_write)), options_(options),
-      thread_([this] { run(); }) {}
+    : db_(open_database(path, access::read_write)), options_(options), thread_([this] { run(); }) {}
 
-writer::~writer() { stop(); }
+writer::~writer() {
+    stop();
+}
 
 void writer::submit(work operation, completion done) {
     {
@@ -58,6 +59,7 @@ void writer::run() {
 
 void writer::commit_batch(std::deque<pending>& batch) {
     std::vector<std::exception_ptr> outcomes(batch.size());
+    const auto started = std::chrono::steady_clock::now();
     try {
         db_.exec("BEGIN IMMEDIATE");
         for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -85,6 +87,9 @@ void writer::commit_batch(std::deque<pending>& batch) {
         for (auto& outcome : outcomes) {
             outcome = failure;
         }
+    }
+    if (options_.on_commit) {
+        options_.on_commit(batch.size(), std::chrono::steady_clock::now() - started);
     }
     for (std::size_t i = 0; i < batch.size(); ++i) {
         if (batch[i].done) {

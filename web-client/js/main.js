@@ -11,6 +11,7 @@ import { Connection } from './connection.js';
 import { Conversation } from './conversation.js';
 import { byId, describeError, setMessage } from './dom.js';
 import { Groups } from './groups.js';
+import { Meetups } from './meetups.js';
 import { Moderation } from './moderation.js';
 import { createSignIn } from './sign-in.js';
 
@@ -42,6 +43,7 @@ const conn = new Connection({
 const groups = new Groups({ conn });
 const conversation = new Conversation({ conn, groups, getUser: () => user });
 const moderation = new Moderation({ conn, groups, conversation, getUser: () => user });
+const meetups = new Meetups({ conn, groups, conversation, getUser: () => user });
 const signIn = createSignIn({
   onSignedIn: async (signedIn) => {
     let who = signedIn;
@@ -160,6 +162,7 @@ function enterApp(signedIn) {
 function leaveApp(notice = '') {
   conn.stop();
   moderation.reset();
+  meetups.reset();
   conversation.reset();
   groups.reset();
   user = null;

@@ -16,6 +16,8 @@ SQLite::Database open_database(const std::filesystem::path& path, access mode);
 void migrate(SQLite::Database& db);
 
 int schema_version(SQLite::Database& db);
+// The version migrate() brings a database to.
+int latest_schema_version();
 
 // Consistent copy of a live database through SQLite's online backup API.
 void backup(const std::filesystem::path& from, const std::filesystem::path& to);

@@ -23,19 +23,26 @@ struct membership_record {
     Membership membership;
     Seq last_read;
     timestamp requested_at;
-    std::optional<timestamp> muted_until;
 };
 
-group_record insert_group(SQLite::Database& db, const std::string& name,
-                          const std::string& region, const std::string& description,
-                          group_visibility visibility, UserId created_by, timestamp created_at);
+struct mute_record {
+    GroupId group;
+    UserId user;
+    timestamp until;
+};
+
+group_record insert_group(SQLite::Database& db, const std::string& name, const std::string& region,
+                          const std::string& description, group_visibility visibility,
+                          UserId created_by, timestamp created_at);
 std::vector<group_record> load_groups(SQLite::Database& db);
 
 void put_membership(SQLite::Database& db, const membership_record& membership);
 void delete_membership(SQLite::Database& db, GroupId group, UserId user);
 void set_last_read(SQLite::Database& db, GroupId group, UserId user, Seq seq);
+// Mutes outlive the membership: leaving and rejoining does not lift one. No `until` lifts it.
 void set_muted_until(SQLite::Database& db, GroupId group, UserId user,
                      std::optional<timestamp> until);
+std::vector<mute_record> load_mutes(SQLite::Database& db);
 std::vector<membership_record> load_memberships(SQLite::Database& db);
 
 } // namespace carecircle::storage

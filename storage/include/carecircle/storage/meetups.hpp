@@ -71,6 +71,18 @@ std::vector<user_rsvp> load_user_rsvps(SQLite::Database& db, GroupId group, User
                                        date::year_month_day from, date::year_month_day to);
 std::vector<UserId> load_going(SQLite::Database& db, MeetupId id, local_minutes occurrence);
 
+struct promotion {
+    MeetupId meetup;
+    local_minutes occurrence;
+    UserId user;
+    std::string title;
+};
+
+// Someone leaving a group (or taken out of it) gives up their places and waitlist spots from
+// `from` on; the places go to the next people waiting, who are returned to be told.
+std::vector<promotion> withdraw_rsvps(SQLite::Database& db, GroupId group, UserId user,
+                                      date::year_month_day from, timestamp at);
+
 // True the first time for one person and occurrence, false ever after: a reminder is sent once.
 bool claim_reminder(SQLite::Database& db, MeetupId id, local_minutes occurrence, UserId user,
                     timestamp at);

@@ -19,11 +19,9 @@ struct username_taken : std::runtime_error {
     username_taken() : std::runtime_error("username taken") {}
 };
 
-User insert_user(SQLite::Database& db, const std::string& username,
-                 const std::string& display_name, const std::string& password_hash,
-                 site_role role, timestamp created_at);
-std::optional<user_record> find_user_by_username(SQLite::Database& db,
-                                                 const std::string& username);
+User insert_user(SQLite::Database& db, const std::string& username, const std::string& display_name,
+                 const std::string& password_hash, site_role role, timestamp created_at);
+std::optional<user_record> find_user_by_username(SQLite::Database& db, const std::string& username);
 std::vector<User> load_users(SQLite::Database& db);
 void set_site_role(SQLite::Database& db, UserId user, site_role role);
 

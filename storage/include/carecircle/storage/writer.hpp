@@ -1,6 +1,7 @@
 #pragma once
 
 #include <SQLiteCpp/Database.h>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -15,6 +16,8 @@ namespace carecircle::storage {
 struct writer_options {
     // Most operations committed in one transaction.
     std::size_t max_batch = 512;
+    // Told after each commit how many operations it held and how long it took (for metrics).
+    std::function<void(std::size_t operations, std::chrono::steady_clock::duration)> on_commit;
 };
 
 // The one thread that owns the read-write connection. Operations queue up while a commit is

@@ -1,0 +1,504 @@
+// End-to-end tests of meet-ups in the web client against the real server, in
+// headless Chromium, finding controls by role and accessible name
+// (PROTOCOL.md §4: a region labelled "Meetups"; each occurrence with the
+// buttons "Going" and "Can't go").
+//
+//   CARECIRCLE_BIN       the server executable (default: build/bin/carecircle)
+//   CARECIRCLE_WEB_ROOT  the web client folder (default: web-client/)
+//   CHROMIUM             the browser (default: /usr/bin/chromium)
+//
+// Every test gets its own seeded database and server on a free port. The seed's
+// `demo` account is a site admin and a moderator of every demo group.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, '..', '..');
+const BIN = process.env.CARECIRCLE_BIN || path.join(repoRoot, 'build', 'bin', 'carecircle');
+const WEB_ROOT = process.env.CARECIRCLE_WEB_ROOT || path.join(repoRoot, 'web-client');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+const TEST_TIMEOUT_MS = 60_000;
+const STEP_TIMEOUT_MS = 10_000;
+const SERVER_START_TIMEOUT_MS = 15_000;
+const PASSWORD = 'kettle-on-between-visits';
+const DEMO = { username: 'demo', password: 'carecircle-demo' };
+const GROUP = 'Nottingham';
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 800 };
+const ONLINE = 'Fortnightly online catch-up';
+const IN_PERSON = 'Nottingham in-person meet-up';
+const VENUE = 'Nottingham Central Library, Angel Row';
+
+let browser;
+const servers = new Set();
+
+before(async () => {
+  assert.ok(existsSync(BIN), `server executable not found at ${BIN} (set CARECIRCLE_BIN)`);
+  assert.ok(existsSync(path.join(WEB_ROOT, 'index.html')), `no index.html in ${WEB_ROOT} (set CARECIRCLE_WEB_ROOT)`);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    timeout: 30_000,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+after(async () => {
+  await Promise.all([...servers].map((server) => server.stop()));
+  if (browser) await browser.close().catch(() => {});
+});
+
+// ---- the server ----------------------------------------------------------------
+
+function waitForListening(proc, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`server did not print "listening on" within ${timeoutMs} ms\nstdout: ${out}\nstderr: ${err}`));
+    }, timeoutMs);
+    const onOut = (chunk) => {
+      out += chunk;
+      const match = /^listening on (https?:\/\/[^\s]+)\s*$/m.exec(out);
+      if (match) {
+        cleanup();
+        resolve(match[1]);
+      }
+    };
+    const onErr = (chunk) => {
+      err += chunk;
+    };
+    const onExit = (code, signal) => {
+      cleanup();
+      reject(new Error(`server exited early (${code ?? signal})\nstdout: ${out}\nstderr: ${err}`));
+    };
+    const onError = (error) => {
+      cleanup();
+      reject(new Error(`could not start the server: ${error.message}`));
+    };
+    function cleanup() {
+      clearTimeout(timer);
+      proc.stdout.off('data', onOut);
+      proc.stderr.off('data', onErr);
+      proc.off('exit', onExit);
+      proc.off('error', onError);
+    }
+    proc.stdout.setEncoding('utf8');
+    proc.stderr.setEncoding('utf8');
+    proc.stdout.on('data', onOut);
+    proc.stderr.on('data', onErr);
+    proc.on('exit', onExit);
+    proc.on('error', onError);
+  });
+}
+
+function stopProcess(proc) {
+  if (!proc || proc.pid === undefined || proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => proc.kill('SIGKILL'), 5_000);
+    const giveUp = setTimeout(resolve, 8_000);
+    proc.once('exit', () => {
+      clearTimeout(kill);
+      clearTimeout(giveUp);
+      resolve();
+    });
+    proc.kill('SIGTERM');
+  });
+}
+
+/** Seed a fresh database and start the server on a free port. */
+async function startServer() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'carecircle-browser-'));
+  const db = path.join(dir, 'cc.db');
+  const seed = spawnSync(BIN, ['admin', 'seed-demo', '--db', db], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(seed.status, 0, `seed-demo failed (${seed.status ?? seed.signal}): ${seed.stderr}`);
+  const proc = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--db', db, '--web-root', WEB_ROOT], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const server = {
+    url: '',
+    async stop() {
+      await stopProcess(proc);
+      servers.delete(this);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  servers.add(server);
+  server.url = await waitForListening(proc, SERVER_START_TIMEOUT_MS);
+  // Keep the server's output flowing so a full pipe never blocks it.
+  proc.stdout.resume();
+  proc.stderr.resume();
+  return server;
+}
+
+// ---- dates (local dates in Europe/London, as YYYY-MM-DD) ----------------------------
+
+const DAY_MS = 86_400_000;
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+function londonToday() {
+  const parts = {};
+  const format = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/London',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  });
+  for (const part of format.formatToParts(new Date())) parts[part.type] = part.value;
+  return `${parts.year}-${parts.month}-${parts.day}`;
+}
+
+function addDays(day, n) {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+}
+
+function weekday(day) {
+  return new Date(`${day}T00:00:00Z`).getUTCDay();
+}
+
+/** The first date on or after `day` that falls on `dow` (0 Sunday … 6 Saturday). */
+function onOrAfter(day, dow) {
+  let d = day;
+  while (weekday(d) !== dow) d = addDays(d, 1);
+  return d;
+}
+
+/** The UK's spring clock change: the last Sunday of March. */
+function springForward(year) {
+  let d = `${year}-03-31`;
+  while (weekday(d) !== 0) d = addDays(d, -1);
+  return d;
+}
+
+/** "Wed 9 Dec", as the panel shows a date (with the year when it is not this year). */
+function shownDay(day) {
+  const [y, m, d] = day.split('-').map(Number);
+  const thisYear = Number(londonToday().slice(0, 4));
+  return `${WEEKDAYS[weekday(day)]} ${d} ${MONTHS[m - 1]}${y === thisYear ? '' : ` ${y}`}`;
+}
+
+// ---- people in browsers -----------------------------------------------------------
+
+/** A new browser context: one person. Uncaught errors and CSP violations are collected. */
+async function newPerson(t, viewport) {
+  const context = await browser.newContext({ viewport, locale: 'en-GB', timezoneId: 'Europe/London' });
+  t.after(() => context.close());
+  context.setDefaultTimeout(STEP_TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(msg.text())) {
+      problems.push(`CSP: ${msg.text()}`);
+    }
+  });
+  return { page, problems };
+}
+
+async function createAccount(page, url, { username, displayName }) {
+  await page.goto(url);
+  await page.getByRole('textbox', { name: 'Username', exact: true }).fill(username);
+  await page.getByRole('textbox', { name: 'Password', exact: true }).fill(PASSWORD);
+  const displayNameBox = page.getByRole('textbox', { name: 'Display name', exact: true });
+  if (!(await displayNameBox.isVisible())) {
+    await page.getByRole('button', { name: 'Create account', exact: true }).click();
+  }
+  await displayNameBox.fill(displayName);
+  await page.getByRole('button', { name: 'Create account', exact: true }).click();
+  await groupsNav(page).getByRole('link', { name: GROUP, exact: true }).waitFor();
+}
+
+async function signIn(page, url, { username, password }) {
+  await page.goto(url);
+  await page.getByRole('textbox', { name: 'Username', exact: true }).fill(username);
+  await page.getByRole('textbox', { name: 'Password', exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await groupsNav(page).getByRole('link', { name: GROUP, exact: true }).waitFor();
+}
+
+function groupsNav(page) {
+  return page.getByRole('navigation', { name: 'Groups', exact: true });
+}
+
+function log(page, groupName) {
+  return page.getByRole('log', { name: groupName, exact: true });
+}
+
+async function openGroup(page, name) {
+  await groupsNav(page).getByRole('link', { name, exact: true }).click();
+  await log(page, name).waitFor({ state: 'attached' });
+}
+
+async function joinGroup(page, name) {
+  await openGroup(page, name);
+  await page.getByRole('button', { name: 'Join', exact: true }).click();
+  await page.getByRole('textbox', { name: 'Message', exact: true }).waitFor();
+}
+
+function meetups(page) {
+  return page.getByRole('region', { name: 'Meetups', exact: true });
+}
+
+/**
+ * Show the whole panel. On a phone it is a bar under the conversation header
+ * (the next meet-up and a button that opens the list); wide, it is always open.
+ */
+async function openMeetups(page) {
+  const region = meetups(page);
+  await region.waitFor();
+  const toggle = region.getByRole('button', { expanded: false }).filter({ hasText: /Next|Nothing planned|Loading/ });
+  if (await toggle.isVisible()) await toggle.click();
+  await region.getByRole('button', { name: 'Show later dates', exact: true }).waitFor();
+  return region;
+}
+
+/** One occurrence in the panel: its article, named by the title, holding the date shown. */
+function occurrence(page, title, day) {
+  const articles = meetups(page).getByRole('article', { name: title, exact: true });
+  return day ? articles.filter({ hasText: shownDay(day) }) : articles;
+}
+
+async function schedule(page, fields) {
+  const region = meetups(page);
+  await region.getByRole('button', { name: 'Schedule a meet-up', exact: true }).click();
+  const form = region.getByRole('form', { name: 'Schedule a meet-up', exact: true });
+  await form.getByRole('textbox', { name: 'Title', exact: true }).fill(fields.title);
+  if (fields.inPerson) {
+    await form.getByRole('radio', { name: 'In person', exact: true }).check();
+    await form.getByRole('textbox', { name: 'Venue', exact: true }).fill(fields.venue);
+  } else {
+    await form.getByLabel('Video call link', { exact: true }).fill(fields.url);
+  }
+  await form.getByLabel('Date', { exact: true }).fill(fields.date);
+  await form.getByLabel('Start time', { exact: true }).fill(fields.time);
+  if (fields.repeat) await form.getByLabel('Repeat', { exact: true }).selectOption({ label: fields.repeat });
+  if (fields.places) await form.getByLabel('Number of places (optional)', { exact: true }).fill(String(fields.places));
+  const checks = fields.check ? await fields.check(form) : null;
+  await form.getByRole('button', { name: 'Schedule', exact: true }).click();
+  await form.waitFor({ state: 'hidden' });
+  await occurrence(page, fields.title, fields.date).waitFor();
+  return checks;
+}
+
+function notice(page, text) {
+  return page.getByRole('status').filter({ hasText: text });
+}
+
+function assertNoProblems(...people) {
+  for (const person of people) assert.deepEqual(person.problems, [], person.problems.join('\n'));
+}
+
+// ---- tests ------------------------------------------------------------------------------
+
+test(
+  'an organiser schedules meet-ups; members answer, wait for a place and are promoted',
+  { timeout: TEST_TIMEOUT_MS },
+  async (t) => {
+    const server = await startServer();
+    t.after(() => server.stop());
+    const organiser = await newPerson(t, DESKTOP);
+    const ana = await newPerson(t, PHONE);
+    const ben = await newPerson(t, PHONE);
+
+    // A Wednesday a few weeks ahead, and a one-off a week later.
+    const today = londonToday();
+    const firstCatchUp = onOrAfter(addDays(today, 21), 3);
+    const libraryDay = addDays(firstCatchUp, 7);
+
+    await signIn(organiser.page, server.url, DEMO);
+    await openGroup(organiser.page, GROUP);
+    await openMeetups(organiser.page);
+    const preset = await schedule(organiser.page, {
+      title: ONLINE,
+      url: 'https://meet.example.org/carecircle-nottingham',
+      date: firstCatchUp,
+      time: '16:00',
+      // Online meet-ups start out fortnightly.
+      check: (form) => form.getByLabel('Repeat', { exact: true }).inputValue(),
+    });
+    assert.equal(preset, '2', 'an online meet-up should default to every 2 weeks');
+    await schedule(organiser.page, {
+      title: IN_PERSON,
+      inPerson: true,
+      venue: VENUE,
+      date: libraryDay,
+      time: '16:00',
+      places: 1,
+    });
+    const fortnightAfter = occurrence(organiser.page, ONLINE, addDays(firstCatchUp, 14));
+    await fortnightAfter.filter({ hasText: '16:00–17:00' }).waitFor();
+    await log(organiser.page, GROUP)
+      .getByText(/^New meet-up: “Fortnightly online catch-up”, every 2 weeks/)
+      .waitFor();
+
+    // A worker on a phone joins the group and sees both, with their details.
+    await createAccount(ana.page, server.url, { username: 'ana', displayName: 'Ana' });
+    await joinGroup(ana.page, GROUP);
+    const bar = meetups(ana.page).getByRole('button', { expanded: false });
+    await bar.filter({ hasText: `Next: ${shownDay(firstCatchUp)}, 16:00` }).waitFor();
+    await openMeetups(ana.page);
+    const catchUp = occurrence(ana.page, ONLINE, firstCatchUp);
+    await catchUp.filter({ hasText: `${shownDay(firstCatchUp)}, 16:00–17:00` }).waitFor();
+    assert.equal(
+      await catchUp.getByRole('link', { name: 'Join online', exact: true }).getAttribute('href'),
+      'https://meet.example.org/carecircle-nottingham',
+    );
+    const library = occurrence(ana.page, IN_PERSON, libraryDay);
+    await library.filter({ hasText: VENUE }).filter({ hasText: '0 / 1 going' }).waitFor();
+
+    await library.getByRole('button', { name: 'Going', exact: true }).click();
+    await library.getByText("You're going", { exact: true }).waitFor();
+    await library.filter({ hasText: '1 / 1 going · Full' }).waitFor();
+    assert.equal(
+      await library.getByRole('button', { name: 'Going', exact: true }).getAttribute('aria-pressed'),
+      'true',
+    );
+
+    // A second worker finds it full and goes on the waitlist.
+    await createAccount(ben.page, server.url, { username: 'ben', displayName: 'Ben' });
+    await joinGroup(ben.page, GROUP);
+    await openMeetups(ben.page);
+    const benLibrary = occurrence(ben.page, IN_PERSON, libraryDay);
+    await benLibrary.filter({ hasText: 'Full' }).waitFor();
+    await benLibrary.getByRole('button', { name: 'Going', exact: true }).click();
+    await benLibrary.getByText('Waitlisted — number 1', { exact: true }).waitFor();
+    // Everyone's counts follow live.
+    await library.filter({ hasText: '1 waitlisted' }).waitFor();
+
+    // The first drops out: the second is promoted, told, and shown as going.
+    await library.getByRole('button', { name: "Can't go", exact: true }).click();
+    await library.getByText("You can't go", { exact: true }).waitFor();
+    await notice(ben.page, `A place opened up: you're now going to “${IN_PERSON}”`).waitFor();
+    await benLibrary.getByText("You're going", { exact: true }).waitFor();
+    await benLibrary.filter({ hasText: '1 / 1 going' }).filter({ hasNotText: 'waitlisted' }).waitFor();
+    await occurrence(organiser.page, IN_PERSON, libraryDay).filter({ hasText: '1 / 1 going · Full' }).waitFor();
+
+    // The series keeps 16:00 on both sides of the spring clock change; only UTC moves.
+    const year = Number(firstCatchUp.slice(0, 4));
+    const change = springForward(firstCatchUp < springForward(year) ? year : year + 1);
+    const jump = meetups(organiser.page).getByLabel('Show meet-ups from', { exact: true });
+    await jump.fill(addDays(change, -21));
+    await meetups(organiser.page).getByRole('button', { name: 'Show', exact: true }).click();
+    await meetups(organiser.page)
+      .getByText(`Showing meet-ups from ${shownDay(addDays(change, -21)).replace(/ \d{4}$/, '')}`)
+      .waitFor();
+    const around = occurrence(organiser.page, ONLINE);
+    await around.first().waitFor();
+    const shown = await around.evaluateAll((articles) =>
+      articles.map((a) => ({
+        text: a.querySelector('time').textContent,
+        utc: a.querySelector('time').getAttribute('datetime'),
+      })),
+    );
+    const before = shown.filter((o) => o.utc.slice(0, 10) < change);
+    const afterChange = shown.filter((o) => o.utc.slice(0, 10) > change);
+    assert.ok(
+      before.length >= 1 && afterChange.length >= 1,
+      `dates on both sides of ${change}: ${JSON.stringify(shown)}`,
+    );
+    for (const o of shown) assert.match(o.text, /, 16:00–17:00$/, JSON.stringify(o));
+    for (const o of before) assert.match(o.utc, /T16:00:00\.000Z$/, `GMT before ${change}: ${o.utc}`);
+    for (const o of afterChange) assert.match(o.utc, /T15:00:00\.000Z$/, `BST after ${change}: ${o.utc}`);
+
+    // Add to calendar: the personal feed, as webcal:// and as an address to copy, and it is a real calendar.
+    const add = meetups(organiser.page).getByRole('link', { name: 'Add to calendar', exact: true });
+    const href = await add.getAttribute('href');
+    const { host } = new URL(server.url);
+    assert.match(href, new RegExp(`^webcal://${host.replace(/\./g, '\\.')}/api/calendar\\.ics\\?key=[A-Za-z0-9_-]+$`));
+    const address = await meetups(organiser.page)
+      .getByRole('textbox', { name: 'Calendar address', exact: true })
+      .inputValue();
+    assert.equal(address, `${server.url}${href.slice(`webcal://${host}`.length)}`);
+    const feed = await fetch(address);
+    assert.equal(feed.status, 200);
+    assert.match(feed.headers.get('content-type'), /^text\/calendar/);
+    const ics = await feed.text();
+    assert.match(ics, /SUMMARY:Fortnightly online catch-up\r\n/);
+    assert.match(ics, /RRULE:FREQ=WEEKLY;INTERVAL=2\r\n/);
+    assert.match(ics, /SUMMARY:Nottingham in-person meet-up\r\n/);
+    const groupFeed = meetups(organiser.page).getByRole('link', { name: `Add only ${GROUP}’s meet-ups`, exact: true });
+    assert.match(await groupFeed.getAttribute('href'), /^webcal:\/\/[^/]+\/api\/groups\/\d+\/meetups\.ics$/);
+    assertNoProblems(organiser, ana, ben);
+  },
+);
+
+test(
+  'an organiser cancels one date; members see it cancelled at once, and titles stay text',
+  { timeout: TEST_TIMEOUT_MS },
+  async (t) => {
+    const server = await startServer();
+    t.after(() => server.stop());
+    const organiser = await newPerson(t, DESKTOP);
+    const cara = await newPerson(t, PHONE);
+    const title = 'Weekly <b>tea</b> & chat <img src=x onerror="window.__pwned=1">';
+    const first = onOrAfter(addDays(londonToday(), 7), 4);
+    const second = addDays(first, 7);
+
+    await createAccount(cara.page, server.url, { username: 'cara', displayName: 'Cara' });
+    await joinGroup(cara.page, GROUP);
+    await signIn(organiser.page, server.url, DEMO);
+    await openGroup(organiser.page, GROUP);
+    await openMeetups(organiser.page);
+    await schedule(organiser.page, {
+      title,
+      url: 'https://meet.example.org/tea',
+      date: first,
+      time: '10:30',
+      repeat: 'Every week',
+    });
+
+    // Created while Cara has the group open: it appears without a reload.
+    await openMeetups(cara.page);
+    const caraSecond = occurrence(cara.page, title, second);
+    await caraSecond.filter({ hasText: '10:30–11:30' }).waitFor();
+    await caraSecond.getByRole('button', { name: 'Going', exact: true }).click();
+    await caraSecond.getByText("You're going", { exact: true }).waitFor();
+
+    const date = occurrence(organiser.page, title, second);
+    await date.getByText('Organiser options', { exact: true }).click();
+    await date.getByRole('button', { name: 'Cancel this date', exact: true }).click();
+    const ask = organiser.page.getByRole('dialog', { name: 'Cancel this date?', exact: true });
+    await ask.getByRole('button', { name: 'Cancel this date', exact: true }).click();
+    await ask.waitFor({ state: 'detached' });
+
+    await caraSecond.getByText('This date is cancelled.', { exact: true }).waitFor();
+    assert.equal(await caraSecond.getByRole('button', { name: 'Going', exact: true }).count(), 0);
+    await occurrence(cara.page, title, first).getByRole('button', { name: 'Going', exact: true }).waitFor();
+    await occurrence(cara.page, title, addDays(second, 7))
+      .getByRole('button', { name: "Can't go", exact: true })
+      .waitFor();
+    // Back to the chat, where the group was told.
+    await meetups(cara.page)
+      .getByRole('button', { name: /Back to chat$/, expanded: true })
+      .click();
+    await log(cara.page, GROUP)
+      .getByText(/^Cancelled: “Weekly <b>tea<\/b>/)
+      .waitFor();
+    await cara.page.getByRole('textbox', { name: 'Message', exact: true }).waitFor();
+
+    for (const person of [organiser, cara]) {
+      assert.equal(await meetups(person.page).locator('b, img, script').count(), 0, 'a title was parsed as HTML');
+      assert.equal(await person.page.evaluate(() => window.__pwned), undefined);
+    }
+    assertNoProblems(organiser, cara);
+  },
+);
