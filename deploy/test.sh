@@ -2,8 +2,8 @@
 # Installs what is missing, then builds CareCircle and runs every test:
 #  1. g++ with warnings as errors: unit, integration (the real server on an ephemeral port),
 #     browser (headless Chromium), deploy-file checks and a short load-generator smoke run;
-#  2. clang with AddressSanitizer and UndefinedBehaviorSanitizer: the same suite again;
-#  3. each libFuzzer target for a bounded time on its seed corpus.
+#  2. clang with AddressSanitizer and UndefinedBehaviorSanitizer: each libFuzzer target for a
+#     bounded time on its seed corpus, then the same suite again.
 # FUZZ_SECONDS (default 45) sets the time per fuzz target. Extra arguments go to ctest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,15 +19,11 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCARECIRCLE_WERR
 cmake --build build
 ctest --test-dir build --output-on-failure --timeout 300 -j "$jobs" -LE bench "$@"
 
-echo "== clang build with ASan and UBSan, and tests"
+echo "== clang build with ASan and UBSan"
 CC=clang CXX=clang++ cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=None \
   -DCMAKE_CXX_FLAGS="-O1 -g" -DCARECIRCLE_WERROR=ON -DCARECIRCLE_SANITIZE=ON \
   -DCARECIRCLE_FUZZ=ON >/dev/null
 cmake --build build-sanitize
-ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1 \
-UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir build-sanitize --output-on-failure --timeout 600 -j "$jobs" -LE 'bench|smoke' "$@"
-
 echo "== fuzzing"
 for target in fuzz_decode fuzz_static_path fuzz_ics_text; do
   corpus=$(mktemp -d)
@@ -38,3 +34,8 @@ for target in fuzz_decode fuzz_static_path fuzz_ics_text; do
   rm -rf "$corpus"
 done
 echo "fuzzing: 3 passed, 0 failed"
+
+echo "== the suite again under ASan and UBSan"
+ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-sanitize --output-on-failure --timeout 600 -j "$jobs" -LE 'bench|smoke' "$@"

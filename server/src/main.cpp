@@ -3,6 +3,7 @@
 #include "carecircle/storage/database.hpp"
 #include "carecircle/storage/time_codec.hpp"
 #include "carecircle/storage/users.hpp"
+#include "config.hpp"
 #include "demo_data.hpp"
 #include "security.hpp"
 #include "server.hpp"
@@ -19,9 +20,13 @@ using namespace carecircle;
 namespace {
 
 constexpr const char* usage = R"(usage:
-  carecircle serve [--listen HOST:PORT] [--db PATH] [--web-root DIR] [--tls-cert F --tls-key F]
-                   [--send-rate R] [--send-burst B] [--allowed-origin ORIGIN]
+  carecircle serve [--config FILE] [--print-config] [--listen HOST:PORT] [--db PATH]
+                   [--web-root DIR] [--tls-cert F --tls-key F] [--send-rate R] [--send-burst B]
+                   [--allowed-origin ORIGIN] [--metrics-token T] [--log-level L] ...
+                   (every setting also as CARECIRCLE_<NAME> in the environment)
   carecircle admin create-user --db PATH --username U --display-name D --role admin|moderator|member
+  carecircle admin set-role --db PATH --username U --role admin|moderator|member
+  carecircle admin stats --db PATH
   carecircle admin seed-demo --db PATH
   carecircle backup --db PATH --to FILE
   carecircle --version
@@ -34,78 +39,19 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
     return vm;
 }
 
-// HOST:PORT, where HOST may be a bracketed IPv6 address.
-bool split_listen(const std::string& listen, server::options& opts) {
-    const auto colon = listen.rfind(':');
-    if (colon == std::string::npos) {
-        return false;
-    }
-    std::string host = listen.substr(0, colon);
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-        host = host.substr(1, host.size() - 2);
-    }
-    try {
-        const auto port = std::stoul(listen.substr(colon + 1));
-        if (port > 65535) {
-            return false;
-        }
-        opts.listen_port = static_cast<std::uint16_t>(port);
-    } catch (const std::exception&) {
-        return false;
-    }
-    opts.listen_host = host == "localhost" ? "127.0.0.1" : host;
-    return true;
-}
-
-int run_serve(const std::vector<std::string>& args, const char* argv0) {
-    server::options opts;
-    std::string listen = "127.0.0.1:8080";
-    std::string db = opts.database.string();
-    std::string web_root;
-    po::options_description desc("serve");
-    desc.add_options()("listen", po::value(&listen),
-                       "HOST:PORT to listen on (port 0 picks a free one)")(
-        "db", po::value(&db), "SQLite database file")("web-root", po::value(&web_root),
-                                                      "folder of the web client")(
-        "tls-cert", po::value<std::string>(), "PEM certificate chain: serve HTTPS and WSS")(
-        "tls-key", po::value<std::string>(), "PEM private key of the certificate")(
-        "allowed-origin", po::value(&opts.allowed_origins)->composing(),
-        "another origin that may open WebSockets")(
-        "send-rate", po::value(&opts.send_rate), "messages.send per second per user (0: no limit)")(
-        "send-burst", po::value(&opts.send_burst), "messages.send burst per user")(
-        "max-frame-bytes", po::value(&opts.max_frame_bytes), "largest WebSocket message accepted")(
-        "io-threads", po::value(&opts.io_threads),
-        "threads running network I/O")("reminder-lead-minutes", po::value<long>(),
-                                       "meetup.reminder this long before a meet-up (0: none)")(
-        "reminder-check-seconds", po::value<long>(), "how often to look for due meet-up reminders");
-    const auto vm = parse(args, desc);
-    if (vm.count("tls-cert") != vm.count("tls-key")) {
-        std::cerr << "carecircle: --tls-cert and --tls-key go together\n";
+int run_serve(const std::vector<std::string>& args) {
+    auto config = server::read_serve_config(args, std::cerr);
+    if (!config) {
         return 2;
     }
-    if (vm.count("tls-cert")) {
-        opts.tls_certificate = vm["tls-cert"].as<std::string>();
-        opts.tls_private_key = vm["tls-key"].as<std::string>();
+    auto& opts = config->opts;
+    if (opts.web_root.empty()) {
+        opts.web_root = server::default_web_root(std::filesystem::canonical("/proc/self/exe"));
     }
-    if (!split_listen(listen, opts)) {
-        std::cerr << "carecircle: --listen must be HOST:PORT\n";
-        return 2;
+    if (config->print_only) {
+        server::print_config(opts, std::cout);
+        return 0;
     }
-    if (opts.io_threads == 0) {
-        opts.io_threads = 1;
-    }
-    if (vm.count("reminder-lead-minutes")) {
-        opts.reminder_lead = std::chrono::minutes{vm["reminder-lead-minutes"].as<long>()};
-    }
-    if (vm.count("reminder-check-seconds")) {
-        opts.reminder_interval =
-            std::chrono::seconds{std::max(1L, vm["reminder-check-seconds"].as<long>())};
-    }
-    opts.database = db;
-    opts.web_root = web_root.empty()
-                        ? server::default_web_root(std::filesystem::canonical("/proc/self/exe"))
-                        : std::filesystem::path(web_root);
-    (void)argv0;
     return server::serve(opts);
 }
 
@@ -149,6 +95,44 @@ int run_create_user(const std::vector<std::string>& args) {
     return 0;
 }
 
+int run_stats(const std::vector<std::string>& args) {
+    std::string db;
+    po::options_description desc("admin stats");
+    desc.add_options()("db", po::value(&db)->required(), "SQLite database file");
+    parse(args, desc);
+    auto connection = storage::open_database(db, storage::access::read_only);
+    const auto stats = storage::read_stats(connection);
+    std::cout << "users: " << stats.users << "\ngroups: " << stats.groups
+              << "\nmessages: " << stats.messages << "\nmeetups: " << stats.meetups
+              << "\ndatabase bytes: " << stats.bytes << '\n';
+    return 0;
+}
+
+// Site roles change offline; a running server learns them at its next start.
+int run_set_role(const std::vector<std::string>& args) {
+    std::string db, username, role_name;
+    po::options_description desc("admin set-role");
+    desc.add_options()("db", po::value(&db)->required(), "SQLite database file")(
+        "username", po::value(&username)->required(), "whose site role to change")(
+        "role", po::value(&role_name)->required(), "admin, moderator or member");
+    parse(args, desc);
+    const auto role = parse_site_role(role_name);
+    if (!role) {
+        std::cerr << "carecircle: --role must be admin, moderator or member\n";
+        return 2;
+    }
+    auto connection = storage::open_database(db, storage::access::read_write);
+    const auto user =
+        storage::find_user_by_username(connection, validation::normalise_username(username));
+    if (!user) {
+        std::cerr << "carecircle: no user " << username << '\n';
+        return 1;
+    }
+    storage::set_site_role(connection, user->user.id, *role);
+    std::cout << user->user.username << " is now a site " << role_name << '\n';
+    return 0;
+}
+
 int run_seed_demo(const std::vector<std::string>& args) {
     std::string db;
     po::options_description desc("admin seed-demo");
@@ -188,7 +172,7 @@ int main(int argc, char** argv) {
         const std::string command = args[0];
         args.erase(args.begin());
         if (command == "serve") {
-            return run_serve(args, argv[0]);
+            return run_serve(args);
         }
         if (command == "backup") {
             return run_backup(args);
@@ -198,6 +182,12 @@ int main(int argc, char** argv) {
             args.erase(args.begin());
             if (sub == "create-user") {
                 return run_create_user(args);
+            }
+            if (sub == "stats") {
+                return run_stats(args);
+            }
+            if (sub == "set-role") {
+                return run_set_role(args);
             }
             if (sub == "seed-demo") {
                 return run_seed_demo(args);

@@ -18,6 +18,7 @@ struct options {
     std::vector<std::string> allowed_origins;
     // GET /metrics answers loopback clients, and others that send this as a bearer token.
     std::string metrics_token;
+    std::string log_level = "info";
     // Both set: HTTPS and WSS on the listening port.
     std::filesystem::path tls_certificate;
     std::filesystem::path tls_private_key;

@@ -3,6 +3,7 @@
 #include "application.hpp"
 #include "carecircle/storage/database.hpp"
 #include "listener.hpp"
+#include "log.hpp"
 #include "meetup_reminders.hpp"
 
 #include <boost/asio/signal_set.hpp>
@@ -76,6 +77,8 @@ int serve(const options& opts) {
         if (ec) {
             return;
         }
+        log::write(log::level::info, "server.stopping",
+                   {{"connections", app->state.all_connections().size()}});
         acceptor->stop();
         hangup->cancel();
         for (const auto& conn : app->state.all_connections()) {
@@ -92,9 +95,9 @@ int serve(const options& opts) {
             }
             try {
                 acceptor->reload_tls();
-                std::cerr << "carecircle: TLS certificate reloaded\n";
+                log::write(log::level::info, "tls.reloaded");
             } catch (const std::exception& e) {
-                std::cerr << "carecircle: TLS certificate not reloaded: " << e.what() << '\n';
+                log::write(log::level::error, "tls.reload_failed", {{"reason", e.what()}});
             }
             await_hangup();
         });
@@ -104,6 +107,11 @@ int serve(const options& opts) {
     const auto endpoint = acceptor->local_endpoint();
     std::cout << "listening on " << (acceptor->secure() ? "https://" : "http://")
               << display_host(endpoint.address()) << ':' << endpoint.port() << std::endl;
+    log::write(log::level::info, "server.started",
+               {{"port", endpoint.port()},
+                {"tls", acceptor->secure()},
+                {"io_threads", opts.io_threads},
+                {"database", opts.database.string()}});
 
     std::vector<std::thread> threads;
     for (std::size_t i = 1; i < opts.io_threads; ++i) {
@@ -121,6 +129,7 @@ int serve(const options& opts) {
     ioc.reset();
     app->reads.stop();
     app.reset();
+    log::write(log::level::info, "server.stopped");
     return 0;
 }
 

@@ -1,6 +1,7 @@
 #include "websocket_session.hpp"
 
 #include "carecircle/protocol/encode.hpp"
+#include "log.hpp"
 #include "ws_context.hpp"
 
 #include <boost/asio/post.hpp>
@@ -54,7 +55,8 @@ template <class Stream> void websocket_session<Stream>::on_accept(beast::error_c
     app_.state.attach(this->shared_from_this());
     attached_ = true;
     app_.stats.connections_open.fetch_add(1, std::memory_order_relaxed);
-    app_.stats.connections_total.fetch_add(1, std::memory_order_relaxed);
+    id_ = app_.stats.connections_total.fetch_add(1, std::memory_order_relaxed) + 1;
+    log::write(log::level::debug, "ws.open", {{"conn", id_}, {"user", this->user().value}});
     const auto user = app_.state.find_user(this->user());
     if (!user) {
         return start_close(websocket::close_code::policy_error);
@@ -79,6 +81,8 @@ template <class Stream> void websocket_session<Stream>::on_read(beast::error_cod
             attached_ = false;
             app_.state.detach(this);
             app_.stats.connections_open.fetch_sub(1, std::memory_order_relaxed);
+            log::write(log::level::debug, "ws.close",
+                       {{"conn", id_}, {"user", this->user().value}});
         }
         return;
     }
@@ -117,6 +121,8 @@ template <class Stream> void websocket_session<Stream>::enqueue(frame_ptr frame)
         // A slow consumer is closed rather than allowed to grow the server's memory; it will
         // reconnect and catch up with messages.history.
         app_.stats.slow_consumers_closed.fetch_add(1, std::memory_order_relaxed);
+        log::write(log::level::warn, "ws.slow_consumer_closed",
+                   {{"conn", id_}, {"user", this->user().value}});
         drop_queue();
         return start_close(websocket::close_code::policy_error);
     }

@@ -53,6 +53,7 @@ private:
     bool attached_ = false;
     std::optional<std::uint16_t> close_code_; // set once a close has been decided
     bool close_sent_ = false;
+    std::uint64_t id_ = 0; // for logs
 };
 
 extern template class websocket_session<plain_stream>;

@@ -4,6 +4,7 @@
 #include "carecircle/protocol/encode.hpp"
 #include "carecircle/storage/meetups.hpp"
 #include "connection.hpp"
+#include "log.hpp"
 
 #include <boost/json/object.hpp>
 #include <chrono>
@@ -31,6 +32,13 @@ struct request_context {
     void fail(const error& problem) const {
         app->stats.observe_request(op, std::chrono::steady_clock::now() - received);
         app->stats.count_error(to_string(problem.code));
+        if (problem.code == error_code::internal) {
+            log::write(log::level::error, "request.failed",
+                       {{"op", op}, {"user", user.id.value}, {"reason", problem.message}});
+        } else if (log::enabled(log::level::debug)) {
+            log::write(log::level::debug, "request.refused",
+                       {{"op", op}, {"user", user.id.value}, {"code", to_string(problem.code)}});
+        }
         conn->send(make_frame(protocol::encode_error_reply(id, problem)));
     }
     void fail(error_code code, std::string message) const {

@@ -24,6 +24,17 @@ SQLite::Database open_database(const std::filesystem::path& path, access mode) {
     return db;
 }
 
+database_stats read_stats(SQLite::Database& db) {
+    database_stats stats;
+    stats.users = db.execAndGet("SELECT COUNT(*) FROM users").getInt64();
+    stats.groups = db.execAndGet("SELECT COUNT(*) FROM regional_groups").getInt64();
+    stats.messages = db.execAndGet("SELECT COUNT(*) FROM messages").getInt64();
+    stats.meetups = db.execAndGet("SELECT COUNT(*) FROM meetups").getInt64();
+    stats.bytes = db.execAndGet("PRAGMA page_count").getInt64() *
+                  db.execAndGet("PRAGMA page_size").getInt64();
+    return stats;
+}
+
 void backup(const std::filesystem::path& from, const std::filesystem::path& to) {
     SQLite::Database source(from.string(), SQLite::OPEN_READONLY, 5000);
     SQLite::Database target(to.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);

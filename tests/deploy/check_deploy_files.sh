@@ -39,3 +39,7 @@ http {
 CONF
 nginx -t -q -c "$work/nginx.conf" -p "$work"
 echo "nginx site: ok"
+
+# The example configuration is one the server accepts as it is.
+"$binary" serve --config "$source_dir/deploy/carecircle.conf.example" --print-config >/dev/null
+echo "config example: ok"

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <SQLiteCpp/Database.h>
+#include <cstdint>
 #include <filesystem>
 
 namespace carecircle::storage {
@@ -18,6 +19,16 @@ void migrate(SQLite::Database& db);
 int schema_version(SQLite::Database& db);
 // The version migrate() brings a database to.
 int latest_schema_version();
+
+struct database_stats {
+    std::int64_t users = 0;
+    std::int64_t groups = 0;
+    std::int64_t messages = 0;
+    std::int64_t meetups = 0;
+    std::int64_t bytes = 0; // the main file's pages, not counting the WAL
+};
+
+database_stats read_stats(SQLite::Database& db);
 
 // Consistent copy of a live database through SQLite's online backup API.
 void backup(const std::filesystem::path& from, const std::filesystem::path& to);

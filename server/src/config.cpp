@@ -1,0 +1,189 @@
+#include "config.hpp"
+
+#include "log.hpp"
+
+#include <algorithm>
+#include <boost/program_options.hpp>
+#include <cctype>
+#include <fstream>
+
+namespace carecircle::server {
+namespace po = boost::program_options;
+namespace {
+
+constexpr std::string_view env_prefix = "CARECIRCLE_";
+
+// HOST:PORT, where HOST may be a bracketed IPv6 address.
+bool split_listen(const std::string& listen, options& opts) {
+    const auto colon = listen.rfind(':');
+    if (colon == std::string::npos) {
+        return false;
+    }
+    std::string host = listen.substr(0, colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+        host = host.substr(1, host.size() - 2);
+    }
+    try {
+        const auto port = std::stoul(listen.substr(colon + 1));
+        if (port > 65535) {
+            return false;
+        }
+        opts.listen_port = static_cast<std::uint16_t>(port);
+    } catch (const std::exception&) {
+        return false;
+    }
+    opts.listen_host = host == "localhost" ? "127.0.0.1" : host;
+    return true;
+}
+
+struct raw_settings {
+    std::string listen = "127.0.0.1:8080";
+    std::string db = "data/carecircle.db";
+    std::string web_root;
+    std::string tls_cert;
+    std::string tls_key;
+    std::string log_level = "info";
+    long handshake_timeout_seconds = 30;
+    long reminder_lead_minutes = 120;
+    long reminder_check_seconds = 30;
+};
+
+po::options_description describe(options& opts, raw_settings& raw) {
+    po::options_description desc("carecircle serve");
+    // clang-format off
+    desc.add_options()
+        ("config", po::value<std::string>(), "settings file of `name = value` lines")
+        ("print-config", po::bool_switch(), "show the effective settings and stop")
+        ("listen", po::value(&raw.listen), "HOST:PORT to listen on (port 0 picks a free one)")
+        ("db", po::value(&raw.db), "SQLite database file")
+        ("web-root", po::value(&raw.web_root), "folder of the web client")
+        ("tls-cert", po::value(&raw.tls_cert), "PEM certificate chain: serve HTTPS and WSS")
+        ("tls-key", po::value(&raw.tls_key), "PEM private key of the certificate")
+        ("allowed-origin", po::value(&opts.allowed_origins)->composing(),
+         "another origin that may open WebSockets (repeatable)")
+        ("metrics-token", po::value(&opts.metrics_token),
+         "bearer token that opens /metrics to non-loopback clients")
+        ("log-level", po::value(&raw.log_level), "debug, info, warn or error")
+        ("send-rate", po::value(&opts.send_rate), "messages.send per second per user (0: no limit)")
+        ("send-burst", po::value(&opts.send_burst), "messages.send burst per user")
+        ("max-frame-bytes", po::value(&opts.max_frame_bytes), "largest WebSocket message accepted")
+        ("max-body-bytes", po::value(&opts.max_body_bytes), "largest HTTP request body accepted")
+        ("max-outgoing-messages", po::value(&opts.max_outgoing_messages),
+         "frames queued for one connection before it is closed as too slow")
+        ("handshake-timeout-seconds", po::value(&raw.handshake_timeout_seconds),
+         "time allowed for a request's headers or a TLS handshake")
+        ("io-threads", po::value(&opts.io_threads), "threads running network I/O")
+        ("read-connections", po::value(&opts.read_connections), "read-only database connections")
+        ("reminder-lead-minutes", po::value(&raw.reminder_lead_minutes),
+         "meetup.reminder this long before a meet-up (0: none)")
+        ("reminder-check-seconds", po::value(&raw.reminder_check_seconds),
+         "how often to look for due meet-up reminders");
+    // clang-format on
+    return desc;
+}
+
+// CARECIRCLE_SEND_RATE -> send-rate. Other variables, and CARECIRCLE_ ones that name no
+// setting, are not ours and are left alone.
+std::string option_for(const po::options_description& desc, const std::string& variable) {
+    if (variable.rfind(env_prefix, 0) != 0) {
+        return {};
+    }
+    std::string name = variable.substr(env_prefix.size());
+    std::transform(name.begin(), name.end(), name.begin(), [](char c) {
+        return c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    });
+    if (name == "print-config" || desc.find_nothrow(name, false) == nullptr) {
+        return {};
+    }
+    return name;
+}
+
+} // namespace
+
+std::optional<serve_config> read_serve_config(const std::vector<std::string>& args,
+                                              std::ostream& errors) {
+    serve_config config;
+    raw_settings raw;
+    const auto desc = describe(config.opts, raw);
+    try {
+        po::variables_map vm;
+        // The first source to give a setting wins: flags, then environment, then the file.
+        po::store(po::command_line_parser(args).options(desc).run(), vm);
+        po::store(
+            po::parse_environment(
+                desc, [&desc](const std::string& variable) { return option_for(desc, variable); }),
+            vm);
+        if (vm.count("config")) {
+            const auto path = vm["config"].as<std::string>();
+            std::ifstream file(path);
+            if (!file) {
+                errors << "carecircle: cannot read the config file " << path << '\n';
+                return std::nullopt;
+            }
+            po::store(po::parse_config_file(file, desc, false), vm);
+        }
+        po::notify(vm);
+        config.print_only = vm["print-config"].as<bool>();
+    } catch (const po::error& e) {
+        errors << "carecircle: " << e.what() << '\n';
+        return std::nullopt;
+    }
+
+    auto& opts = config.opts;
+    if (raw.tls_cert.empty() != raw.tls_key.empty()) {
+        errors << "carecircle: tls-cert and tls-key go together\n";
+        return std::nullopt;
+    }
+    opts.tls_certificate = raw.tls_cert;
+    opts.tls_private_key = raw.tls_key;
+    if (!split_listen(raw.listen, opts)) {
+        errors << "carecircle: listen must be HOST:PORT\n";
+        return std::nullopt;
+    }
+    log::level level{};
+    if (!log::parse_level(raw.log_level, level)) {
+        errors << "carecircle: log-level must be debug, info, warn or error\n";
+        return std::nullopt;
+    }
+    log::set_level(level);
+    opts.log_level = raw.log_level;
+    if (opts.send_rate < 0 || opts.send_burst < 1 || opts.max_frame_bytes < 1024 ||
+        opts.max_body_bytes < 1024 || opts.max_outgoing_messages < 16 ||
+        raw.handshake_timeout_seconds < 1 || raw.reminder_lead_minutes < 0) {
+        errors << "carecircle: a limit is out of range (see --help)\n";
+        return std::nullopt;
+    }
+    opts.io_threads = std::max<std::size_t>(1, opts.io_threads);
+    opts.read_connections = std::max<std::size_t>(1, opts.read_connections);
+    opts.handshake_timeout = std::chrono::seconds{raw.handshake_timeout_seconds};
+    opts.reminder_lead = std::chrono::minutes{raw.reminder_lead_minutes};
+    opts.reminder_interval = std::chrono::seconds{std::max(1L, raw.reminder_check_seconds)};
+    opts.database = raw.db;
+    opts.web_root = raw.web_root;
+    return config;
+}
+
+void print_config(const options& opts, std::ostream& out) {
+    out << "listen = " << opts.listen_host << ':' << opts.listen_port << '\n'
+        << "db = " << opts.database.string() << '\n'
+        << "web-root = " << opts.web_root.string() << '\n'
+        << "tls-cert = " << opts.tls_certificate.string() << '\n'
+        << "tls-key = " << opts.tls_private_key.string() << '\n';
+    for (const auto& origin : opts.allowed_origins) {
+        out << "allowed-origin = " << origin << '\n';
+    }
+    out << "metrics-token = " << (opts.metrics_token.empty() ? "" : "(set, hidden)") << '\n'
+        << "log-level = " << opts.log_level << '\n'
+        << "send-rate = " << opts.send_rate << '\n'
+        << "send-burst = " << opts.send_burst << '\n'
+        << "max-frame-bytes = " << opts.max_frame_bytes << '\n'
+        << "max-body-bytes = " << opts.max_body_bytes << '\n'
+        << "max-outgoing-messages = " << opts.max_outgoing_messages << '\n'
+        << "handshake-timeout-seconds = " << opts.handshake_timeout.count() << '\n'
+        << "io-threads = " << opts.io_threads << '\n'
+        << "read-connections = " << opts.read_connections << '\n'
+        << "reminder-lead-minutes = " << opts.reminder_lead.count() << '\n'
+        << "reminder-check-seconds = " << opts.reminder_interval.count() << '\n';
+}
+
+} // namespace carecircle::server
