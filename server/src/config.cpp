@@ -64,6 +64,8 @@ po::options_description describe(options& opts, raw_settings& raw) {
         ("metrics-token", po::value(&opts.metrics_token),
          "bearer token that opens /metrics to non-loopback clients")
         ("log-level", po::value(&raw.log_level), "debug, info, warn or error")
+        ("trust-proxy", po::value(&opts.trust_proxy),
+         "true behind a reverse proxy on loopback: honour X-Forwarded-For and -Proto")
         ("send-rate", po::value(&opts.send_rate), "messages.send per second per user (0: no limit)")
         ("send-burst", po::value(&opts.send_burst), "messages.send burst per user")
         ("max-frame-bytes", po::value(&opts.max_frame_bytes), "largest WebSocket message accepted")
@@ -174,6 +176,7 @@ void print_config(const options& opts, std::ostream& out) {
     }
     out << "metrics-token = " << (opts.metrics_token.empty() ? "" : "(set, hidden)") << '\n'
         << "log-level = " << opts.log_level << '\n'
+        << "trust-proxy = " << (opts.trust_proxy ? "true" : "false") << '\n'
         << "send-rate = " << opts.send_rate << '\n'
         << "send-burst = " << opts.send_burst << '\n'
         << "max-frame-bytes = " << opts.max_frame_bytes << '\n'

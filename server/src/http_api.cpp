@@ -221,7 +221,9 @@ void handle_me(application& app, const http_request& request, const responder& r
                           json::serialize(json::object{{"user", protocol::to_json(*user)}})));
 }
 
-bool is_loopback(const std::string& address) {
+} // namespace
+
+bool is_loopback_address(const std::string& address) {
     boost::system::error_code ec;
     auto parsed = boost::asio::ip::make_address(address, ec);
     if (ec) {
@@ -233,10 +235,12 @@ bool is_loopback(const std::string& address) {
     return parsed.is_loopback();
 }
 
+namespace {
+
 void handle_metrics(application& app, const http_request& request, const std::string& address,
                     const responder& respond) {
     const auto token = request_token(request);
-    const bool allowed = is_loopback(address) ||
+    const bool allowed = is_loopback_address(address) ||
                          (!app.opts.metrics_token.empty() && token == app.opts.metrics_token);
     if (!allowed) {
         return respond(error_response(

@@ -42,6 +42,36 @@ bool origin_allowed(const http_request& request, const options& opts, bool secur
     return false;
 }
 
+// Who is really asking, and over what. Only a proxy on this machine is believed, and only when
+// the operator said there is one; nginx appends the client's address last.
+struct client_view {
+    std::string address;
+    bool secure = false;
+};
+
+client_view view_of(const http_request& request, const std::string& peer, bool tls,
+                    const options& opts) {
+    client_view view{peer, tls};
+    if (!opts.trust_proxy || !is_loopback_address(peer)) {
+        return view;
+    }
+    if (auto forwarded = request.find("X-Forwarded-For"); forwarded != request.end()) {
+        std::string_view chain = forwarded->value();
+        const auto comma = chain.rfind(',');
+        auto last = comma == std::string_view::npos ? chain : chain.substr(comma + 1);
+        while (!last.empty() && last.front() == ' ') {
+            last.remove_prefix(1);
+        }
+        if (!last.empty()) {
+            view.address = std::string(last);
+        }
+    }
+    if (auto proto = request.find("X-Forwarded-Proto"); proto != request.end()) {
+        view.secure = proto->value() == "https";
+    }
+    return view;
+}
+
 } // namespace
 
 static std::string remote_address_of(const net::ip::tcp::socket& socket) {
@@ -126,7 +156,8 @@ template <class Stream> void http_session<Stream>::on_read(beast::error_code ec,
     if (path == "/healthz" || path == "/readyz" || path == "/metrics" ||
         path.substr(0, 5) == "/api/") {
         auto self = this->shared_from_this();
-        return handle_api(app_, std::move(request), remote_address_, secure,
+        const auto client = view_of(request, remote_address_, secure, app_.opts);
+        return handle_api(app_, std::move(request), client.address, client.secure,
                           [self](http_response response) {
                               net::post(self->stream_.get_executor(),
                                         [self, response = std::move(response)]() mutable {
@@ -138,7 +169,8 @@ template <class Stream> void http_session<Stream>::on_read(beast::error_code ec,
 }
 
 template <class Stream> void http_session<Stream>::upgrade(http_request request) {
-    if (!origin_allowed(request, app_.opts, secure)) {
+    if (!origin_allowed(request, app_.opts,
+                        view_of(request, remote_address_, secure, app_.opts).secure)) {
         return write(error_response(
             request, make_error(error_code::forbidden, "this origin may not open a WebSocket")));
     }

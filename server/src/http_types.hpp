@@ -18,4 +18,6 @@ using responder = std::function<void(http_response)>;
 // The token of a request: the `cc_session` cookie or an `Authorization: Bearer` header.
 std::optional<std::string> request_token(const http_request& request);
 
+bool is_loopback_address(const std::string& address);
+
 } // namespace carecircle::server

@@ -19,6 +19,9 @@ struct options {
     // GET /metrics answers loopback clients, and others that send this as a bearer token.
     std::string metrics_token;
     std::string log_level = "info";
+    // Behind a reverse proxy on this machine: take the client's address and scheme from
+    // X-Forwarded-For and X-Forwarded-Proto when the connection comes from loopback.
+    bool trust_proxy = false;
     // Both set: HTTPS and WSS on the listening port.
     std::filesystem::path tls_certificate;
     std::filesystem::path tls_private_key;

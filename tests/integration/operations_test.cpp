@@ -154,3 +154,52 @@ TEST_F(Operations, AdminStatsCountsWhatTheDatabaseHolds) {
     EXPECT_NE(output.find("groups: 1\n"), std::string::npos) << output;
     EXPECT_NE(output.find("messages: 1\n"), std::string::npos) << output;
 }
+
+namespace {
+
+class BehindProxy : public server_test {
+protected:
+    server_options options() const override { return with_admin({"--trust-proxy", "true"}); }
+};
+
+const header_list forwarded_https{{"X-Forwarded-Proto", "https"},
+                                  {"X-Forwarded-For", "203.0.113.7"}};
+
+} // namespace
+
+TEST_F(BehindProxy, SessionCookieIsSecureWhenTheProxySaysHttps) {
+    const auto response = http(
+        port(), "POST", "/api/register",
+        json::value{{"username", "amy"}, {"password", "a long password"}, {"display_name", "Amy"}},
+        forwarded_https);
+    ASSERT_EQ(response.status, 201u) << response.body;
+    EXPECT_NE(response.header("Set-Cookie").find("; Secure"), std::string::npos);
+}
+
+TEST_F(Operations, ForwardedHeadersAreIgnoredUnlessTheProxyIsTrusted) {
+    const auto response = http(
+        port(), "POST", "/api/register",
+        json::value{{"username", "amy"}, {"password", "a long password"}, {"display_name", "Amy"}},
+        forwarded_https);
+    ASSERT_EQ(response.status, 201u) << response.body;
+    EXPECT_EQ(response.header("Set-Cookie").find("Secure"), std::string::npos);
+}
+
+TEST_F(BehindProxy, MetricsAreRefusedToClientsOutsideTheProxy) {
+    const auto response = http(port(), "GET", "/metrics", std::nullopt, forwarded_https);
+    EXPECT_EQ(response.status, 403u);
+    EXPECT_EQ(http(port(), "GET", "/metrics").status, 200u);
+}
+
+TEST_F(Operations, EveryAnswerCarriesTheSecurityHeaders) {
+    for (const auto* target : {"/", "/healthz", "/api/me", "/no-such-file"}) {
+        const auto response = http(port(), "GET", target);
+        const auto csp = response.header("Content-Security-Policy");
+        EXPECT_NE(csp.find("default-src 'self'"), std::string::npos) << target;
+        EXPECT_NE(csp.find("script-src 'self'"), std::string::npos) << target;
+        EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos) << target;
+        EXPECT_EQ(csp.find("unsafe-inline"), std::string::npos) << target;
+        EXPECT_EQ(response.header("X-Content-Type-Options"), "nosniff") << target;
+        EXPECT_EQ(response.header("Referrer-Policy"), "no-referrer") << target;
+    }
+}
