@@ -71,15 +71,15 @@ demo_account seed_demo_data(const std::filesystem::path& database) {
         }
     }
     // A fortnightly online catch-up on Wednesdays at 16:00 from next Wednesday, and an
-    // in-person meet-up with limited places a month on, in the first group.
-    const auto first_group = storage::load_groups(db).front().id;
+    // in-person meet-up with limited places a month on, in the East Midlands group.
+    const auto meetup_group = storage::load_groups(db).at(1).id;
     const auto today = date::floor<date::days>(std::chrono::system_clock::now());
     const date::weekday weekday{today};
     const auto next_wednesday =
         today + date::days{((date::Wednesday - weekday).count() + 6) % 7 + 1};
     Meetup online;
-    online.group = first_group;
-    online.title = "Fortnightly online catch-up";
+    online.group = meetup_group;
+    online.title = "Wednesday tea and talk (online)";
     online.description = "An hour to talk about the fortnight: cameras optional, tea encouraged.";
     online.kind = meetup_kind::online;
     online.url = "https://meet.example.org/carecircle-nottingham";
@@ -87,8 +87,8 @@ demo_account seed_demo_data(const std::filesystem::path& database) {
     online.repeat = meetup_repeat{2, 26, std::nullopt};
     storage::insert_meetup(db, online, admin.id, now);
     Meetup in_person;
-    in_person.group = first_group;
-    in_person.title = "Nottingham in-person meet-up";
+    in_person.group = meetup_group;
+    in_person.title = "Library meet-up: Angel Row";
     in_person.description = "A room at the library, 4 to 5 pm. Snacks provided.";
     in_person.kind = meetup_kind::in_person;
     in_person.location = "Nottingham Central Library, Angel Row";
