@@ -187,6 +187,26 @@ void take_out(const request_context& ctx, GroupId group, UserId user) {
         user, make_frame(protocol::encode_event("membership.removed", {{"group", group.value}})));
 }
 
+// Ends the membership named by the log entry (with a ban when given), gives up the person's
+// meet-up places and logs it, all in one transaction; then tells whoever moved up a waitlist.
+void commit_removal(const request_context& ctx, const storage::log_entry& entry,
+                    std::optional<storage::ban_record> ban) {
+    auto promotions = std::make_shared<std::vector<storage::promotion>>();
+    commit_then_reply(
+        ctx,
+        [entry, ban, promotions](SQLite::Database& db) {
+            storage::delete_membership(db, entry.group, *entry.target_user);
+            *promotions = withdraw_from_meetups(db, entry.group, *entry.target_user);
+            if (ban) {
+                storage::put_ban(db, *ban);
+            }
+            storage::append_log(db, entry);
+        },
+        [ctx, group = entry.group, promotions] {
+            notify_promotions(ctx.app->state, group, *promotions);
+        });
+}
+
 std::optional<error> check_not_last_moderator(const request_context& ctx, GroupId group,
                                               UserId user) {
     auto target = ctx.app->state.membership(group, user);
@@ -215,17 +235,7 @@ void groups_remove(const request_context& ctx, const json::object& params) {
     auto entry = log_of(ctx, req.group, "remove");
     entry.target_user = req.user;
     take_out(ctx, req.group, req.user);
-    auto promotions = std::make_shared<std::vector<storage::promotion>>();
-    commit_then_reply(
-        ctx,
-        [req, entry, promotions](SQLite::Database& db) {
-            storage::delete_membership(db, req.group, req.user);
-            *promotions = withdraw_from_meetups(db, req.group, req.user);
-            storage::append_log(db, entry);
-        },
-        [ctx, group = req.group, promotions] {
-            notify_promotions(ctx.app->state, group, *promotions);
-        });
+    commit_removal(ctx, entry, std::nullopt);
 }
 
 void groups_ban(const request_context& ctx, const json::object& params) {
@@ -259,18 +269,7 @@ void groups_ban(const request_context& ctx, const json::object& params) {
         take_out(ctx, req.group, req.user);
     }
     ctx.app->state.put_ban(ban);
-    auto promotions = std::make_shared<std::vector<storage::promotion>>();
-    commit_then_reply(
-        ctx,
-        [ban, entry, promotions](SQLite::Database& db) {
-            storage::delete_membership(db, ban.group, ban.user);
-            *promotions = withdraw_from_meetups(db, ban.group, ban.user);
-            storage::put_ban(db, ban);
-            storage::append_log(db, entry);
-        },
-        [ctx, group = req.group, promotions] {
-            notify_promotions(ctx.app->state, group, *promotions);
-        });
+    commit_removal(ctx, entry, ban);
 }
 
 void groups_unban(const request_context& ctx, const json::object& params) {
