@@ -3,150 +3,36 @@
 // (PROTOCOL.md §4: a region labelled "Meetups"; each occurrence with the
 // buttons "Going" and "Can't go").
 //
-//   CARECIRCLE_BIN       the server executable (default: build/bin/carecircle)
-//   CARECIRCLE_WEB_ROOT  the web client folder (default: web-client/)
-//   CHROMIUM             the browser (default: /usr/bin/chromium)
-//
-// Every test gets its own seeded database and server on a free port. The seed's
-// `demo` account is a site admin and a moderator of every demo group.
+// The server, browser and shared helpers come from harness.mjs (see there for
+// the environment variables). Every test gets its own seeded database and
+// server on a free port. The seed's `demo` account is a site admin and a
+// moderator of every demo group.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import {
+  DESKTOP,
+  PHONE,
+  TEST_TIMEOUT_MS,
+  assertNoProblems,
+  createAccount,
+  joinGroup,
+  log,
+  newPersonForTest,
+  notice,
+  openGroup,
+  setUpHarness,
+  signIn,
+  startServer,
+} from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '..', '..');
-const BIN = process.env.CARECIRCLE_BIN || path.join(repoRoot, 'build', 'bin', 'carecircle');
-const WEB_ROOT = process.env.CARECIRCLE_WEB_ROOT || path.join(repoRoot, 'web-client');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-
-const TEST_TIMEOUT_MS = 60_000;
-const STEP_TIMEOUT_MS = 10_000;
-const SERVER_START_TIMEOUT_MS = 15_000;
-const PASSWORD = 'kettle-on-between-visits';
 const DEMO = { username: 'demo', password: 'carecircle-demo' };
 const GROUP = 'Nottingham';
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1280, height: 800 };
 const ONLINE = 'Fortnightly online catch-up';
 const IN_PERSON = 'Nottingham in-person meet-up';
 const VENUE = 'Nottingham Central Library, Angel Row';
 
-let browser;
-const servers = new Set();
-
-before(async () => {
-  assert.ok(existsSync(BIN), `server executable not found at ${BIN} (set CARECIRCLE_BIN)`);
-  assert.ok(existsSync(path.join(WEB_ROOT, 'index.html')), `no index.html in ${WEB_ROOT} (set CARECIRCLE_WEB_ROOT)`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    timeout: 30_000,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-});
-
-after(async () => {
-  await Promise.all([...servers].map((server) => server.stop()));
-  if (browser) await browser.close().catch(() => {});
-});
-
-// ---- the server ----------------------------------------------------------------
-
-function waitForListening(proc, timeoutMs) {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => {
-      cleanup();
-      reject(new Error(`server did not print "listening on" within ${timeoutMs} ms\nstdout: ${out}\nstderr: ${err}`));
-    }, timeoutMs);
-    const onOut = (chunk) => {
-      out += chunk;
-      const match = /^listening on (https?:\/\/[^\s]+)\s*$/m.exec(out);
-      if (match) {
-        cleanup();
-        resolve(match[1]);
-      }
-    };
-    const onErr = (chunk) => {
-      err += chunk;
-    };
-    const onExit = (code, signal) => {
-      cleanup();
-      reject(new Error(`server exited early (${code ?? signal})\nstdout: ${out}\nstderr: ${err}`));
-    };
-    const onError = (error) => {
-      cleanup();
-      reject(new Error(`could not start the server: ${error.message}`));
-    };
-    function cleanup() {
-      clearTimeout(timer);
-      proc.stdout.off('data', onOut);
-      proc.stderr.off('data', onErr);
-      proc.off('exit', onExit);
-      proc.off('error', onError);
-    }
-    proc.stdout.setEncoding('utf8');
-    proc.stderr.setEncoding('utf8');
-    proc.stdout.on('data', onOut);
-    proc.stderr.on('data', onErr);
-    proc.on('exit', onExit);
-    proc.on('error', onError);
-  });
-}
-
-function stopProcess(proc) {
-  if (!proc || proc.pid === undefined || proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => proc.kill('SIGKILL'), 5_000);
-    const giveUp = setTimeout(resolve, 8_000);
-    proc.once('exit', () => {
-      clearTimeout(kill);
-      clearTimeout(giveUp);
-      resolve();
-    });
-    proc.kill('SIGTERM');
-  });
-}
-
-/** Seed a fresh database and start the server on a free port. */
-async function startServer() {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'carecircle-browser-'));
-  const db = path.join(dir, 'cc.db');
-  const seed = spawnSync(BIN, ['admin', 'seed-demo', '--db', db], { encoding: 'utf8', timeout: 30_000 });
-  assert.equal(seed.status, 0, `seed-demo failed (${seed.status ?? seed.signal}): ${seed.stderr}`);
-  const proc = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--db', db, '--web-root', WEB_ROOT], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const server = {
-    url: '',
-    async stop() {
-      await stopProcess(proc);
-      servers.delete(this);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-  servers.add(server);
-  server.url = await waitForListening(proc, SERVER_START_TIMEOUT_MS);
-  // Keep the server's output flowing so a full pipe never blocks it.
-  proc.stdout.resume();
-  proc.stderr.resume();
-  return server;
-}
+setUpHarness();
 
 // ---- dates (local dates in Europe/London, as YYYY-MM-DD) ----------------------------
 
@@ -195,64 +81,7 @@ function shownDay(day) {
   return `${WEEKDAYS[weekday(day)]} ${d} ${MONTHS[m - 1]}${y === thisYear ? '' : ` ${y}`}`;
 }
 
-// ---- people in browsers -----------------------------------------------------------
-
-/** A new browser context: one person. Uncaught errors and CSP violations are collected. */
-async function newPerson(t, viewport) {
-  const context = await browser.newContext({ viewport, locale: 'en-GB', timezoneId: 'Europe/London' });
-  t.after(() => context.close());
-  context.setDefaultTimeout(STEP_TIMEOUT_MS);
-  context.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(msg.text())) {
-      problems.push(`CSP: ${msg.text()}`);
-    }
-  });
-  return { page, problems };
-}
-
-async function createAccount(page, url, { username, displayName }) {
-  await page.goto(url);
-  await page.getByRole('textbox', { name: 'Username', exact: true }).fill(username);
-  await page.getByRole('textbox', { name: 'Password', exact: true }).fill(PASSWORD);
-  const displayNameBox = page.getByRole('textbox', { name: 'Display name', exact: true });
-  if (!(await displayNameBox.isVisible())) {
-    await page.getByRole('button', { name: 'Create account', exact: true }).click();
-  }
-  await displayNameBox.fill(displayName);
-  await page.getByRole('button', { name: 'Create account', exact: true }).click();
-  await groupsNav(page).getByRole('link', { name: GROUP, exact: true }).waitFor();
-}
-
-async function signIn(page, url, { username, password }) {
-  await page.goto(url);
-  await page.getByRole('textbox', { name: 'Username', exact: true }).fill(username);
-  await page.getByRole('textbox', { name: 'Password', exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await groupsNav(page).getByRole('link', { name: GROUP, exact: true }).waitFor();
-}
-
-function groupsNav(page) {
-  return page.getByRole('navigation', { name: 'Groups', exact: true });
-}
-
-function log(page, groupName) {
-  return page.getByRole('log', { name: groupName, exact: true });
-}
-
-async function openGroup(page, name) {
-  await groupsNav(page).getByRole('link', { name, exact: true }).click();
-  await log(page, name).waitFor({ state: 'attached' });
-}
-
-async function joinGroup(page, name) {
-  await openGroup(page, name);
-  await page.getByRole('button', { name: 'Join', exact: true }).click();
-  await page.getByRole('textbox', { name: 'Message', exact: true }).waitFor();
-}
+// ---- meet-ups in the page ---------------------------------------------------------
 
 function meetups(page) {
   return page.getByRole('region', { name: 'Meetups', exact: true });
@@ -299,14 +128,6 @@ async function schedule(page, fields) {
   return checks;
 }
 
-function notice(page, text) {
-  return page.getByRole('status').filter({ hasText: text });
-}
-
-function assertNoProblems(...people) {
-  for (const person of people) assert.deepEqual(person.problems, [], person.problems.join('\n'));
-}
-
 // ---- tests ------------------------------------------------------------------------------
 
 test(
@@ -315,9 +136,9 @@ test(
   async (t) => {
     const server = await startServer();
     t.after(() => server.stop());
-    const organiser = await newPerson(t, DESKTOP);
-    const ana = await newPerson(t, PHONE);
-    const ben = await newPerson(t, PHONE);
+    const organiser = await newPersonForTest(t, DESKTOP);
+    const ana = await newPersonForTest(t, PHONE);
+    const ben = await newPersonForTest(t, PHONE);
 
     // A Wednesday a few weeks ahead, and a one-off a week later.
     const today = londonToday();
@@ -447,8 +268,8 @@ test(
   async (t) => {
     const server = await startServer();
     t.after(() => server.stop());
-    const organiser = await newPerson(t, DESKTOP);
-    const cara = await newPerson(t, PHONE);
+    const organiser = await newPersonForTest(t, DESKTOP);
+    const cara = await newPersonForTest(t, PHONE);
     const title = 'Weekly <b>tea</b> & chat <img src=x onerror="window.__pwned=1">';
     const first = onOrAfter(addDays(londonToday(), 7), 4);
     const second = addDays(first, 7);
