@@ -48,6 +48,8 @@ int run_serve(const std::vector<std::string>& args) {
     if (opts.web_root.empty()) {
         opts.web_root = server::default_web_root(std::filesystem::canonical("/proc/self/exe"));
     }
+    // Resolved once here rather than on every static request.
+    opts.web_root = std::filesystem::weakly_canonical(opts.web_root);
     if (config->print_only) {
         server::print_config(opts, std::cout);
         return 0;

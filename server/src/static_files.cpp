@@ -66,9 +66,8 @@ http_response serve_static(const std::filesystem::path& root, const http_request
     }
 
     std::error_code ec;
-    const auto canonical_root = std::filesystem::weakly_canonical(root, ec);
-    auto file = std::filesystem::weakly_canonical(canonical_root / relative, ec);
-    const auto root_text = canonical_root.string() + "/";
+    auto file = std::filesystem::weakly_canonical(root / relative, ec);
+    const auto root_text = root.string() + "/";
     if (ec || file.string().rfind(root_text, 0) != 0) {
         return plain_error(request, error_code::not_found, "no such file");
     }

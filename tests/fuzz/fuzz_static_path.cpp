@@ -24,7 +24,7 @@ const std::filesystem::path& web_root() {
         std::ofstream(base / "root" / "js" / "main.js") << "export {};";
         std::ofstream(base / "secret.txt") << secret;
         std::ofstream(base / "root.txt") << secret; // a sibling sharing the root's prefix
-        return base / "root";
+        return std::filesystem::weakly_canonical(base / "root");
     }();
     return root;
 }

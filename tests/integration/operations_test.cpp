@@ -203,3 +203,9 @@ TEST_F(Operations, EveryAnswerCarriesTheSecurityHeaders) {
         EXPECT_EQ(response.header("Referrer-Policy"), "no-referrer") << target;
     }
 }
+
+TEST_F(Operations, VersionIsPrinted) {
+    const auto [status, output] = server().run_tool({"--version"}, "");
+    EXPECT_EQ(exit_code(status), 0);
+    EXPECT_EQ(output.rfind("carecircle ", 0), 0u) << output;
+}
