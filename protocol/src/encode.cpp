@@ -39,6 +39,9 @@ json::object to_json(const Group& group, bool show_details) {
                      {"region", group.region},
                      {"description", group.description},
                      {"visibility", to_string(group.visibility)}};
+    // Shown to everyone, outsiders included: how long a group keeps what is said in it is part
+    // of deciding whether to join.
+    out["retention_days"] = group.retention ? json::value(group.retention->count()) : nullptr;
     if (show_details) {
         out["member_count"] = group.member_count;
         out["last_seq"] = group.last_seq.value;

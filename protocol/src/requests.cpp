@@ -50,6 +50,35 @@ std::variant<envelope, envelope_failure> decode_envelope(std::string_view frame)
     return result;
 }
 
+namespace {
+
+// Whole days from min_retention to max_retention, or null for "keep for good".
+std::optional<error> read_retention(params_reader& in, std::optional<std::chrono::days>& out,
+                                    bool required) {
+    const auto* value = in.raw().if_contains("retention_days");
+    if (value == nullptr && required) {
+        return make_error(error_code::bad_request,
+                          "retention_days is required (null keeps messages)");
+    }
+    if (value == nullptr || value->is_null()) {
+        out.reset();
+        return std::nullopt;
+    }
+    std::int64_t days = 0;
+    if (!in.integer("retention_days", days)) {
+        return in.failure();
+    }
+    if (days < min_retention.count() || days > max_retention.count()) {
+        return make_error(error_code::bad_request,
+                          "retention_days must be from " + std::to_string(min_retention.count()) +
+                              " to " + std::to_string(max_retention.count()) + ", or null");
+    }
+    out = std::chrono::days{days};
+    return std::nullopt;
+}
+
+} // namespace
+
 std::optional<error> decode(const json::object& params, groups_create& out) {
     params_reader in(params);
     std::optional<std::string> description;
@@ -58,6 +87,9 @@ std::optional<error> decode(const json::object& params, groups_create& out) {
     in.string("region", out.region);
     in.optional_string("description", description);
     in.string("visibility", visibility);
+    if (auto problem = read_retention(in, out.retention, false)) {
+        return problem;
+    }
     if (auto problem = in.failure()) {
         return problem;
     }
@@ -80,6 +112,15 @@ std::optional<error> decode(const json::object& params, groups_create& out) {
         return make_error(error_code::bad_request, "description must be at most 1000 characters");
     }
     return std::nullopt;
+}
+
+std::optional<error> decode(const json::object& params, groups_set_retention& out) {
+    params_reader in(params);
+    in.id("group", out.group);
+    if (auto problem = in.failure()) {
+        return problem;
+    }
+    return read_retention(in, out.retention, true);
 }
 
 std::optional<error> decode(const json::object& params, group_ref& out) {

@@ -46,6 +46,7 @@ struct raw_settings {
     long handshake_timeout_seconds = 30;
     long reminder_lead_minutes = 120;
     long reminder_check_seconds = 30;
+    long retention_check_seconds = 3600;
 };
 
 po::options_description describe(options& opts, raw_settings& raw) {
@@ -79,7 +80,9 @@ po::options_description describe(options& opts, raw_settings& raw) {
         ("reminder-lead-minutes", po::value(&raw.reminder_lead_minutes),
          "meetup.reminder this long before a meet-up (0: none)")
         ("reminder-check-seconds", po::value(&raw.reminder_check_seconds),
-         "how often to look for due meet-up reminders");
+         "how often to look for due meet-up reminders")
+        ("retention-check-seconds", po::value(&raw.retention_check_seconds),
+         "how often to delete messages older than their group keeps them");
     // clang-format on
     return desc;
 }
@@ -160,6 +163,7 @@ std::optional<serve_config> read_serve_config(const std::vector<std::string>& ar
     opts.handshake_timeout = std::chrono::seconds{raw.handshake_timeout_seconds};
     opts.reminder_lead = std::chrono::minutes{raw.reminder_lead_minutes};
     opts.reminder_interval = std::chrono::seconds{std::max(1L, raw.reminder_check_seconds)};
+    opts.retention_interval = std::chrono::seconds{std::max(1L, raw.retention_check_seconds)};
     opts.database = raw.db;
     opts.web_root = raw.web_root;
     return config;
@@ -186,7 +190,8 @@ void print_config(const options& opts, std::ostream& out) {
         << "io-threads = " << opts.io_threads << '\n'
         << "read-connections = " << opts.read_connections << '\n'
         << "reminder-lead-minutes = " << opts.reminder_lead.count() << '\n'
-        << "reminder-check-seconds = " << opts.reminder_interval.count() << '\n';
+        << "reminder-check-seconds = " << opts.reminder_interval.count() << '\n'
+        << "retention-check-seconds = " << opts.retention_interval.count() << '\n';
 }
 
 } // namespace carecircle::server

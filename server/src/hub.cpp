@@ -1,5 +1,6 @@
 #include "hub.hpp"
 
+#include "carecircle/storage/time_codec.hpp"
 #include "carecircle/storage/users.hpp"
 
 #include <algorithm>
@@ -149,7 +150,7 @@ group_access hub::access(GroupId group, const User& user) const {
     return result;
 }
 
-Group hub::to_group(const group_state& state, const User& viewer) const {
+Group hub::to_group(const group_state& state, const User& viewer, timestamp now) const {
     Group group;
     group.id = state.info.id;
     group.name = state.info.name;
@@ -158,10 +159,9 @@ Group hub::to_group(const group_state& state, const User& viewer) const {
     group.visibility = state.info.visibility;
     group.member_count = state.active_count;
     group.last_seq = state.info.last_seq;
+    group.retention = state.info.retention;
     if (auto m = state.members.find(viewer.id); m != state.members.end()) {
         group.my_membership = m->second.membership;
-        const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(
-            std::chrono::system_clock::now());
         if (auto mute = mutes_.find({state.info.id, viewer.id});
             mute != mutes_.end() && mute->second > now) {
             group.muted_until = mute->second;
@@ -175,11 +175,12 @@ Group hub::to_group(const group_state& state, const User& viewer) const {
 }
 
 std::vector<Group> hub::list_groups(const User& viewer) const {
+    const auto now = storage::now();
     std::lock_guard lock(mutex_);
     std::vector<Group> groups;
     groups.reserve(groups_.size());
     for (const auto& [id, state] : groups_) {
-        groups.push_back(to_group(state, viewer));
+        groups.push_back(to_group(state, viewer, now));
     }
     return groups;
 }
@@ -190,7 +191,7 @@ std::optional<Group> hub::group_for(GroupId group, const User& viewer) const {
     if (it == groups_.end()) {
         return std::nullopt;
     }
-    return to_group(it->second, viewer);
+    return to_group(it->second, viewer, storage::now());
 }
 
 std::vector<member_view> hub::active_members(GroupId group) const {
@@ -294,6 +295,24 @@ void hub::remove_ban(GroupId group, UserId user) {
 void hub::put_group(const storage::group_record& group) {
     std::lock_guard lock(mutex_);
     groups_[group.id].info = group;
+}
+
+void hub::set_retention(GroupId group, std::optional<std::chrono::days> retention) {
+    std::lock_guard lock(mutex_);
+    if (auto it = groups_.find(group); it != groups_.end()) {
+        it->second.info.retention = retention;
+    }
+}
+
+std::vector<std::pair<GroupId, std::chrono::days>> hub::retention_policies() const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::pair<GroupId, std::chrono::days>> policies;
+    for (const auto& [id, state] : groups_) {
+        if (state.info.retention) {
+            policies.emplace_back(id, *state.info.retention);
+        }
+    }
+    return policies;
 }
 
 void hub::put_membership(const storage::membership_record& record) {

@@ -67,6 +67,9 @@ public:
     std::optional<storage::ban_record> active_ban(GroupId group, UserId user, timestamp now);
 
     void put_group(const storage::group_record& group);
+    void set_retention(GroupId group, std::optional<std::chrono::days> retention);
+    // The groups that keep messages for a limited time, with that time.
+    std::vector<std::pair<GroupId, std::chrono::days>> retention_policies() const;
     void set_muted_until(GroupId group, UserId user, std::optional<timestamp> until);
     void put_ban(const storage::ban_record& ban);
     void remove_ban(GroupId group, UserId user);
@@ -97,7 +100,7 @@ private:
         std::int64_t active_count = 0;
     };
 
-    Group to_group(const group_state& state, const User& viewer) const;
+    Group to_group(const group_state& state, const User& viewer, timestamp now) const;
     void collect_connections(UserId user, std::vector<std::shared_ptr<connection>>& out) const;
 
     mutable std::mutex mutex_;

@@ -39,6 +39,9 @@ struct options {
     std::chrono::minutes reminder_lead{120};
     std::chrono::seconds reminder_interval{30};
 
+    // How often messages older than their group's retention are deleted.
+    std::chrono::seconds retention_interval{3600};
+
     std::size_t io_threads = 2;
     std::size_t read_connections = 2;
 };

@@ -5,6 +5,7 @@
 #include "listener.hpp"
 #include "log.hpp"
 #include "meetup_reminders.hpp"
+#include "message_retention.hpp"
 
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -69,6 +70,7 @@ int serve(const options& opts) {
     }
     acceptor->run();
     start_meetup_reminders(*app);
+    start_message_retention(*app);
 
     // Both signal sets must go before the io_context they belong to (see the end).
     auto signals = std::make_unique<net::signal_set>(*ioc, SIGINT, SIGTERM);

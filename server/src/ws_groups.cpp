@@ -35,6 +35,10 @@ void groups_create(const request_context& ctx, const json::object& params) {
             const auto now = storage::now();
             *created = storage::insert_group(db, req.name, req.region, req.description,
                                              req.visibility, creator, now);
+            if (req.retention) {
+                storage::set_group_retention(db, created->id, req.retention);
+                created->retention = req.retention;
+            }
             *membership = storage::membership_record{
                 created->id, creator, Membership{group_role::moderator, membership_status::active},
                 Seq{0}, now};

@@ -326,6 +326,37 @@ void groups_mute(const request_context& ctx, const json::object& params) {
         });
 }
 
+void groups_set_retention(const request_context& ctx, const json::object& params) {
+    protocol::groups_set_retention req;
+    if (auto problem = protocol::decode(params, req)) {
+        return ctx.fail(*problem);
+    }
+    if (auto problem = check_moderator(ctx, req.group)) {
+        return ctx.fail(*problem);
+    }
+    auto entry = log_of(ctx, req.group, "set_retention");
+    entry.reason = req.retention ? std::to_string(req.retention->count()) + " days" : "for good";
+    ctx.app->writer.submit(
+        [req, entry](SQLite::Database& db) {
+            storage::set_group_retention(db, req.group, req.retention);
+            storage::append_log(db, entry);
+        },
+        [ctx, req](std::exception_ptr failure) {
+            if (failure) {
+                return ctx.fail(error_code::internal, "the change could not be saved");
+            }
+            auto& state = ctx.app->state;
+            state.set_retention(req.group, req.retention);
+            const json::value days =
+                req.retention ? json::value(req.retention->count()) : json::value(nullptr);
+            state.broadcast(req.group, make_frame(protocol::encode_event(
+                                           "group.retention_changed", {{"group", req.group.value},
+                                                                       {"retention_days", days}})));
+            auto group = state.group_for(req.group, ctx.user);
+            ctx.reply({{"group", protocol::to_json(*group, true)}});
+        });
+}
+
 void broadcast_deleted(const request_context& ctx, const Message& message) {
     ctx.app->state.broadcast(message.group, make_frame(protocol::encode_event(
                                                 "message.deleted", {{"group", message.group.value},
@@ -534,6 +565,7 @@ void add_moderation_handlers(handler_table& table) {
     table.emplace("groups.ban", groups_ban);
     table.emplace("groups.unban", groups_unban);
     table.emplace("groups.mute", groups_mute);
+    table.emplace("groups.set_retention", groups_set_retention);
     table.emplace("messages.delete", messages_delete);
     table.emplace("messages.report", messages_report);
     table.emplace("reports.list", reports_list);

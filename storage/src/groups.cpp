@@ -20,23 +20,42 @@ group_record insert_group(SQLite::Database& db, const std::string& name, const s
     }
     insert.bind(6, to_db(created_at));
     insert.exec();
-    return group_record{
-        GroupId{db.getLastInsertRowid()}, name, region, description, visibility, Seq{0}};
+    return group_record{GroupId{db.getLastInsertRowid()},
+                        name,
+                        region,
+                        description,
+                        visibility,
+                        Seq{0},
+                        std::nullopt};
 }
 
 std::vector<group_record> load_groups(SQLite::Database& db) {
-    SQLite::Statement query(db, "SELECT id, name, region, description, visibility, last_seq "
-                                "FROM regional_groups ORDER BY id");
+    SQLite::Statement query(db, "SELECT id, name, region, description, visibility, last_seq, "
+                                "retention_days FROM regional_groups ORDER BY id");
     std::vector<group_record> groups;
     while (query.executeStep()) {
+        std::optional<std::chrono::days> retention;
+        if (!query.getColumn(6).isNull()) {
+            retention = std::chrono::days{query.getColumn(6).getInt64()};
+        }
         groups.push_back(
             group_record{GroupId{query.getColumn(0).getInt64()}, query.getColumn(1).getString(),
                          query.getColumn(2).getString(), query.getColumn(3).getString(),
                          parse_group_visibility(query.getColumn(4).getString())
                              .value_or(group_visibility::private_group),
-                         Seq{query.getColumn(5).getInt64()}});
+                         Seq{query.getColumn(5).getInt64()}, retention});
     }
     return groups;
+}
+
+void set_group_retention(SQLite::Database& db, GroupId group,
+                         std::optional<std::chrono::days> days) {
+    SQLite::Statement update(db, "UPDATE regional_groups SET retention_days = ? WHERE id = ?");
+    if (days) {
+        update.bind(1, static_cast<std::int64_t>(days->count()));
+    }
+    update.bind(2, group.value);
+    update.exec();
 }
 
 void put_membership(SQLite::Database& db, const membership_record& m) {

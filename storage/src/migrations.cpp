@@ -174,6 +174,11 @@ INSERT INTO mutes (group_id, user_id, until)
     SELECT group_id, user_id, muted_until FROM memberships WHERE muted_until IS NOT NULL;
 ALTER TABLE memberships DROP COLUMN muted_until;
 )sql"},
+    // 5: per-group message retention, in days; NULL keeps messages for good.
+    std::string_view{R"sql(
+ALTER TABLE regional_groups ADD COLUMN retention_days INTEGER
+    CHECK (retention_days BETWEEN 1 AND 3650);
+)sql"},
     // Later migrations are appended here, one entry each.
 };
 

@@ -14,6 +14,7 @@ import {
   TEST_TIMEOUT_MS,
   assertNoProblems,
   createAccount,
+  joinGroup,
   log,
   messageBox,
   newPersonForTest,
@@ -245,4 +246,43 @@ test('a moderator manages a member: role, mute, removal and a ban', { timeout: T
   await notice(rex.page, `Your request to join ${PRIVATE_GROUP} wasn't accepted.`).waitFor();
   await rex.page.getByRole('button', { name: 'Join', exact: true }).waitFor();
   assertNoProblems(mod, sam, rex);
+});
+
+test('a moderator chooses how long the group keeps messages, and members see it at once', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  const server = await startServer();
+  t.after(() => server.stop());
+  const mod = await newPersonForTest(t, PHONE);
+  const wendy = await newPersonForTest(t, DESKTOP);
+  const ruleFor = (days) => `Messages older than ${days} days are deleted from this group.`;
+
+  await signIn(mod.page, server.url, DEMO);
+  await openGroup(mod.page, PUBLIC_GROUP);
+  await createAccount(wendy.page, server.url, { username: 'wendy', displayName: 'Wendy H' });
+  await joinGroup(wendy.page, PUBLIC_GROUP);
+  assert.equal(await wendy.page.getByText('are deleted from this group').count(), 0);
+
+  const dialog = await openModeration(mod.page, PUBLIC_GROUP);
+  await tab(dialog, 'Group').click();
+  const period = dialog.getByLabel('Old messages', { exact: true });
+  assert.equal(await period.inputValue(), '');
+  await period.selectOption({ label: 'Delete after 90 days' });
+  await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+  await dialog.getByText('Messages older than 90 days will be deleted.', { exact: true }).waitFor();
+
+  // Wendy is told without reloading, and the rule is still there after she does.
+  await wendy.page.getByText(ruleFor(90), { exact: true }).waitFor();
+  await wendy.page.reload();
+  await wendy.page.getByText(ruleFor(90), { exact: true }).waitFor();
+
+  // The choice is in the log, and can be taken back.
+  await tab(dialog, 'Log').click();
+  const entries = dialog.getByRole('tabpanel', { name: /^Log/ }).getByRole('listitem');
+  await entries.filter({ hasText: 'Demo Organiser set the group to delete messages after 90 days' }).waitFor();
+  await tab(dialog, 'Group').click();
+  assert.equal(await period.inputValue(), '90');
+  await period.selectOption({ label: 'Keep messages for good' });
+  await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+  await dialog.getByText('Messages are kept for good.', { exact: true }).waitFor();
+  await wendy.page.getByText(ruleFor(90), { exact: true }).waitFor({ state: 'hidden' });
+  assertNoProblems(mod, wendy);
 });

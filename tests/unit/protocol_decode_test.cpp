@@ -2,6 +2,7 @@
 #include "carecircle/protocol/requests.hpp"
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
 
 using namespace carecircle;
@@ -89,7 +90,8 @@ TEST(MessageSendDecoding, RefusesWrongTypesAndSystemKind) {
     messages_send request;
     EXPECT_TRUE(decode(boost::json::object{{"group", "1"}, {"text", "hi"}}, request));
     EXPECT_TRUE(decode(boost::json::object{{"group", 1}, {"text", 5}}, request));
-    EXPECT_TRUE(decode(boost::json::object{{"group", 1}, {"text", "hi"}, {"kind", "system"}}, request));
+    EXPECT_TRUE(
+        decode(boost::json::object{{"group", 1}, {"text", "hi"}, {"kind", "system"}}, request));
     EXPECT_TRUE(decode(boost::json::object{{"group", -4}, {"text", "hi"}}, request));
     auto huge = boost::json::parse(R"({"group":99999999999999999999999,"text":"hi"})");
     EXPECT_TRUE(decode(huge.as_object(), request));
@@ -135,7 +137,8 @@ TEST(Timestamps, ReadBackWhatTheServerWrites) {
     const auto at = parse_timestamp("2026-12-11T16:00:00.250Z");
     ASSERT_TRUE(at);
     EXPECT_EQ(format_timestamp(*at), "2026-12-11T16:00:00.250Z");
-    EXPECT_EQ(format_timestamp(*parse_timestamp("2027-03-28T01:30:00Z")), "2027-03-28T01:30:00.000Z");
+    EXPECT_EQ(format_timestamp(*parse_timestamp("2027-03-28T01:30:00Z")),
+              "2027-03-28T01:30:00.000Z");
     EXPECT_FALSE(parse_timestamp("2027-02-30T10:00:00Z"));
     EXPECT_FALSE(parse_timestamp("tomorrow"));
     EXPECT_FALSE(parse_timestamp("2026-12-11T16:00:00.000Z trailing"));
@@ -144,7 +147,9 @@ TEST(Timestamps, ReadBackWhatTheServerWrites) {
 TEST(ModerationDecoding, MuteNeedsATimeAndBanMayBeForGood) {
     groups_mute mute;
     EXPECT_TRUE(decode(boost::json::object{{"group", 1}, {"user", 2}}, mute));
-    EXPECT_FALSE(decode(boost::json::object{{"group", 1}, {"user", 2}, {"until", "2030-01-01T00:00:00.000Z"}}, mute));
+    EXPECT_FALSE(decode(
+        boost::json::object{{"group", 1}, {"user", 2}, {"until", "2030-01-01T00:00:00.000Z"}},
+        mute));
     groups_ban ban;
     EXPECT_FALSE(decode(boost::json::object{{"group", 1}, {"user", 2}, {"reason", "spam"}}, ban));
     EXPECT_FALSE(ban.until);
@@ -159,4 +164,39 @@ TEST(Timestamps, MalformedSecondsAreRefusedNotMisread) {
     // Found by fuzzing: the date library read these seconds as NaN.
     EXPECT_FALSE(parse_timestamp("2027-01-01T0:00000:.000Z"));
     EXPECT_FALSE(parse_timestamp("2027-01-01T00:00:0a.000Z"));
+}
+
+TEST(RetentionDecoding, DaysAreWholeAndInRangeOrNullForGood) {
+    groups_set_retention req;
+    EXPECT_FALSE(decode(boost::json::object{{"group", 1}, {"retention_days", 90}}, req));
+    ASSERT_TRUE(req.retention);
+    EXPECT_EQ(req.retention->count(), 90);
+    EXPECT_FALSE(decode(boost::json::object{{"group", 1}, {"retention_days", nullptr}}, req));
+    EXPECT_FALSE(req.retention);
+    // Required, so that a forgotten field never silently means "keep for good".
+    EXPECT_TRUE(decode(boost::json::object{{"group", 1}}, req));
+    for (const boost::json::value& bad : {boost::json::value(0), boost::json::value(3651),
+                                          boost::json::value("90"), boost::json::value(9.5)}) {
+        EXPECT_TRUE(decode(boost::json::object{{"group", 1}, {"retention_days", bad}}, req))
+            << boost::json::serialize(bad);
+    }
+
+    groups_create create;
+    const boost::json::object group{
+        {"name", "Derby"}, {"region", "East Midlands"}, {"visibility", "public"}};
+    EXPECT_FALSE(decode(group, create));
+    EXPECT_FALSE(create.retention);
+    auto keeping = group;
+    keeping["retention_days"] = 365;
+    EXPECT_FALSE(decode(keeping, create));
+    EXPECT_EQ(create.retention->count(), 365);
+}
+
+TEST(ReplyEncoding, GroupsSayHowLongTheyKeepMessagesEvenToOutsiders) {
+    Group group;
+    group.id = GroupId{1};
+    group.retention = std::chrono::days{30};
+    EXPECT_EQ(to_json(group, false).at("retention_days").as_int64(), 30);
+    group.retention.reset();
+    EXPECT_TRUE(to_json(group, true).at("retention_days").is_null());
 }

@@ -67,6 +67,12 @@ function parseTime(iso) {
   return Number.isNaN(date.getTime()) ? new Date() : date;
 }
 
+/** What a member should know about old messages going, or "" when the group keeps them. */
+export function retentionNote(days) {
+  if (!Number.isInteger(days)) return '';
+  return `Messages older than ${days === 1 ? '1 day' : `${days} days`} are deleted from this group.`;
+}
+
 export class Conversation extends EventTarget {
   #conn;
   #groups;
@@ -78,6 +84,7 @@ export class Conversation extends EventTarget {
   #title = byId('conv-title');
   #meta = byId('conv-meta');
   #description = byId('conv-description');
+  #retention = byId('conv-retention');
   #scroller = byId('conv-scroller');
   #log = byId('message-log');
   #empty = byId('conv-empty');
@@ -290,6 +297,7 @@ export class Conversation extends EventTarget {
     }
     this.#meta.textContent = meta.join(' · ');
     setMessage(this.#description, group && group.description ? group.description : '');
+    setMessage(this.#retention, group ? retentionNote(group.retention_days) : '');
 
     const membership = group ? group.my_membership : null;
     const active = Boolean(membership && membership.status === 'active');

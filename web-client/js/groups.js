@@ -43,6 +43,10 @@ export class Groups extends EventTarget {
   constructor({ conn }) {
     super();
     this.#conn = conn;
+    conn.addEventListener('group.retention_changed', (event) => {
+      const detail = event.detail;
+      if (detail) this.setRetention(detail.group, detail.retention_days);
+    });
   }
 
   get loaded() {
@@ -128,6 +132,14 @@ export class Groups extends EventTarget {
     group.my_membership = membership;
     if (isActive(group) && !wasActive) group.member_count = (group.member_count || 0) + 1;
     if (!membership && wasActive) group.member_count = Math.max(0, (group.member_count || 1) - 1);
+    this.#render();
+  }
+
+  /** How long the group keeps messages changed (groups.set_retention, group.retention_changed). */
+  setRetention(id, days) {
+    const group = this.get(id);
+    if (!group) return;
+    group.retention_days = Number.isInteger(days) ? days : null;
     this.#render();
   }
 

@@ -35,6 +35,14 @@ const TABS = [
   ['reports', 'Reports'],
   ['members', 'Members'],
   ['log', 'Log'],
+  ['settings', 'Group'],
+];
+const RETENTION_CHOICES = [
+  ['Keep messages for good', ''],
+  ['Delete after 30 days', '30'],
+  ['Delete after 90 days', '90'],
+  ['Delete after 6 months', '182'],
+  ['Delete after 1 year', '365'],
 ];
 const LOG_PAGE = 50;
 const MAX_REASON = 500;
@@ -153,6 +161,7 @@ export class Moderation {
   #memberSummary;
   #memberFilter;
   #olderLog;
+  #retentionSelect;
   #asks = new Set();
 
   #group = null;
@@ -545,6 +554,25 @@ export class Moderation {
       h('div', { class: 'mod-more' }, this.#olderLog),
     );
 
+    this.#retentionSelect = h(
+      'select',
+      { id: 'mod-retention', class: 'select' },
+      RETENTION_CHOICES.map(([label, value]) => h('option', { value, text: label })),
+    );
+    const saveRetention = button('Save', 'btn-primary', () => this.#saveRetention(saveRetention));
+    this.#panels.settings.append(
+      h('p', {
+        class: 'mod-intro',
+        text: 'How long this group keeps its messages. Older ones are deleted for everyone, except messages with an open report. Members see the rule at the top of the conversation.',
+      }),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: 'mod-retention', text: 'Old messages' }),
+        h('div', { class: 'mod-settings-row' }, this.#retentionSelect, saveRetention),
+      ),
+    );
+
     this.#dialog = h(
       'dialog',
       { class: 'mod-dialog', 'aria-labelledby': 'mod-title mod-group' },
@@ -588,6 +616,7 @@ export class Moderation {
     this.#setStatus('');
     if (key === 'members') this.#loadMembers();
     else if (key === 'log') this.#loadLog();
+    else if (key === 'settings') this.#showRetention();
     else this.#refresh();
   }
 
@@ -602,6 +631,29 @@ export class Moderation {
     if (next === null) return;
     event.preventDefault();
     this.#selectTab(next, { focus: true });
+  }
+
+  // ---- group settings ------------------------------------------------------------------
+
+  #showRetention() {
+    const group = this.#groups.get(this.#group);
+    const days = group && Number.isInteger(group.retention_days) ? String(group.retention_days) : '';
+    // A period set elsewhere (another client, or the API) still shows as it is.
+    if (![...this.#retentionSelect.options].some((option) => option.value === days)) {
+      this.#retentionSelect.append(h('option', { value: days, text: `Delete after ${days} days` }));
+    }
+    this.#retentionSelect.value = days;
+  }
+
+  async #saveRetention(saveButton) {
+    const group = this.#group;
+    const value = this.#retentionSelect.value;
+    const retention = value === '' ? null : Number(value);
+    const request = () => this.#conn.request('groups.set_retention', { group, retention_days: retention });
+    const said = retention === null ? 'Messages are kept for good.' : `Messages older than ${retention} days will be deleted.`;
+    const saved = await this.#act([saveButton], request, said);
+    saveButton.disabled = false;
+    if (saved) this.#groups.setRetention(group, retention);
   }
 
   #setStatus(text) {
@@ -1090,6 +1142,9 @@ export class Moderation {
       }
       case 'delete':
         text = [actor, ' deleted a message by ', whom];
+        break;
+      case 'set_retention':
+        text = [actor, entry.reason === 'for good' ? ' set the group to keep messages for good' : ` set the group to delete messages after ${entry.reason}`];
         break;
       case 'resolve':
         text =

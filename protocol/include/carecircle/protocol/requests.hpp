@@ -6,6 +6,7 @@
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +39,13 @@ struct groups_create {
     std::string region;
     std::string description;
     group_visibility visibility = group_visibility::public_group;
+    std::optional<std::chrono::days> retention; // none: messages are kept for good
+};
+
+// `retention_days` is required; null keeps messages for good.
+struct groups_set_retention {
+    GroupId group;
+    std::optional<std::chrono::days> retention;
 };
 
 struct group_ref {
@@ -110,6 +118,7 @@ struct moderation_log_query {
 };
 
 std::optional<error> decode(const boost::json::object& params, groups_create& out);
+std::optional<error> decode(const boost::json::object& params, groups_set_retention& out);
 std::optional<error> decode(const boost::json::object& params, groups_ban& out);
 std::optional<error> decode(const boost::json::object& params, groups_mute& out);
 std::optional<error> decode(const boost::json::object& params, messages_report& out);
@@ -124,6 +133,8 @@ std::optional<error> decode(const boost::json::object& params, messages_mark_rea
 std::optional<error> decode(const boost::json::object& params, message_ref& out);
 
 inline constexpr int max_history_limit = 100;
+inline constexpr std::chrono::days min_retention{1};
+inline constexpr std::chrono::days max_retention{3650};
 inline constexpr std::size_t max_client_id_length = 64;
 
 } // namespace carecircle::protocol

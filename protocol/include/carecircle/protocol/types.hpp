@@ -55,6 +55,7 @@ struct Group {
     group_visibility visibility = group_visibility::public_group;
     std::int64_t member_count = 0;
     Seq last_seq;
+    std::optional<std::chrono::days> retention; // none: messages are kept for good
     std::optional<Membership> my_membership;
     std::optional<timestamp> muted_until; // the viewer's mute, while it lasts
     std::int64_t unread = 0;

@@ -3,6 +3,7 @@
 #include "carecircle/protocol/types.hpp"
 
 #include <SQLiteCpp/Database.h>
+#include <chrono>
 #include <optional>
 #include <vector>
 
@@ -15,6 +16,7 @@ struct group_record {
     std::string description;
     group_visibility visibility = group_visibility::public_group;
     Seq last_seq;
+    std::optional<std::chrono::days> retention; // none: messages are kept for good
 };
 
 struct membership_record {
@@ -35,6 +37,8 @@ group_record insert_group(SQLite::Database& db, const std::string& name, const s
                           const std::string& description, group_visibility visibility,
                           UserId created_by, timestamp created_at);
 std::vector<group_record> load_groups(SQLite::Database& db);
+void set_group_retention(SQLite::Database& db, GroupId group,
+                         std::optional<std::chrono::days> days);
 
 void put_membership(SQLite::Database& db, const membership_record& membership);
 void delete_membership(SQLite::Database& db, GroupId group, UserId user);

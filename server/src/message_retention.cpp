@@ -1,0 +1,82 @@
+#include "message_retention.hpp"
+
+#include "carecircle/storage/retention.hpp"
+#include "carecircle/storage/time_codec.hpp"
+#include "log.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
+
+namespace carecircle::server {
+namespace {
+
+// Messages deleted per write: small enough that a send queued behind it waits milliseconds.
+constexpr int chunk = 500;
+
+struct group_sweep {
+    GroupId group;
+    timestamp cutoff;
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    std::int64_t deleted = 0;
+};
+
+void expire_chunk(application& app, std::shared_ptr<group_sweep> sweep) {
+    auto result = std::make_shared<storage::expiry_result>();
+    app.writer.submit(
+        [sweep, result](SQLite::Database& db) {
+            *result = storage::expire_messages(db, sweep->group, sweep->cutoff, chunk);
+        },
+        [&app, sweep, result](std::exception_ptr failure) {
+            if (failure) {
+                log::write(log::level::error, "message_retention.failed",
+                           {{"group", sweep->group.value}});
+                return; // the next sweep tries again
+            }
+            sweep->deleted += result->deleted;
+            app.stats.messages_expired += static_cast<std::uint64_t>(result->deleted);
+            if (result->more) {
+                return expire_chunk(app, sweep);
+            }
+            if (sweep->deleted > 0) {
+                const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - sweep->started);
+                log::write(log::level::info, "message_retention.swept",
+                           {{"group", sweep->group.value},
+                            {"deleted", sweep->deleted},
+                            {"latency_ms", elapsed.count()}});
+            }
+        });
+}
+
+void sweep_all(application& app) {
+    const auto now = storage::now();
+    for (const auto& [group, keep_for] : app.state.retention_policies()) {
+        auto sweep = std::make_shared<group_sweep>();
+        sweep->group = group;
+        sweep->cutoff = now - keep_for;
+        expire_chunk(app, std::move(sweep));
+    }
+}
+
+void schedule(application& app, const std::shared_ptr<boost::asio::steady_timer>& timer,
+              std::chrono::steady_clock::duration delay) {
+    timer->expires_after(delay);
+    timer->async_wait([&app, timer](boost::system::error_code ec) {
+        if (ec) {
+            return;
+        }
+        sweep_all(app);
+        schedule(app, timer, app.opts.retention_interval);
+    });
+}
+
+} // namespace
+
+void start_message_retention(application& app) {
+    // The pending wait owns the timer, so it lives exactly as long as the io_context runs it.
+    auto timer = std::make_shared<boost::asio::steady_timer>(app.ioc);
+    // A first sweep soon after start, so a server restarted often still clears old messages.
+    schedule(app, timer, std::chrono::seconds{1});
+}
+
+} // namespace carecircle::server
