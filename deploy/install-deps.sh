@@ -10,7 +10,7 @@ packages=(
   libhowardhinnant-date-dev tzdata
 )
 if [[ "${1:-}" == "--with-tests" ]]; then
-  packages+=(googletest libgtest-dev nodejs npm chromium openssl sqlite3
+  packages+=(googletest libgtest-dev nodejs npm chromium openssl sqlite3 curl python3
              clang libclang-rt-14-dev nginx-light systemd python3-icalendar prometheus)
 fi
 
