@@ -3,10 +3,10 @@
 #include "carecircle/protocol/encode.hpp"
 #include "carecircle/storage/meetups.hpp"
 #include "carecircle/storage/time_codec.hpp"
+#include "periodic.hpp"
 #include "recurrence.hpp"
 
 #include <algorithm>
-#include <boost/asio/steady_timer.hpp>
 #include <memory>
 #include <vector>
 
@@ -103,27 +103,14 @@ void sweep(application& app) {
     });
 }
 
-void schedule(application& app, const std::shared_ptr<boost::asio::steady_timer>& timer,
-              std::chrono::steady_clock::duration delay) {
-    timer->expires_after(delay);
-    timer->async_wait([&app, timer](boost::system::error_code ec) {
-        if (ec) {
-            return;
-        }
-        sweep(app);
-        schedule(app, timer, app.opts.reminder_interval);
-    });
-}
-
 } // namespace
 
 void start_meetup_reminders(application& app) {
     if (app.opts.reminder_lead <= std::chrono::minutes{0}) {
         return;
     }
-    // The pending wait owns the timer, so it lives exactly as long as the io_context runs it.
-    auto timer = std::make_shared<boost::asio::steady_timer>(app.ioc);
-    schedule(app, timer, std::chrono::seconds{1});
+    run_periodically(app.ioc, std::chrono::seconds{1}, app.opts.reminder_interval,
+                     [&app] { sweep(app); });
 }
 
 } // namespace carecircle::server

@@ -3,8 +3,8 @@
 #include "carecircle/storage/retention.hpp"
 #include "carecircle/storage/time_codec.hpp"
 #include "log.hpp"
+#include "periodic.hpp"
 
-#include <boost/asio/steady_timer.hpp>
 #include <memory>
 
 namespace carecircle::server {
@@ -58,25 +58,12 @@ void sweep_all(application& app) {
     }
 }
 
-void schedule(application& app, const std::shared_ptr<boost::asio::steady_timer>& timer,
-              std::chrono::steady_clock::duration delay) {
-    timer->expires_after(delay);
-    timer->async_wait([&app, timer](boost::system::error_code ec) {
-        if (ec) {
-            return;
-        }
-        sweep_all(app);
-        schedule(app, timer, app.opts.retention_interval);
-    });
-}
-
 } // namespace
 
 void start_message_retention(application& app) {
-    // The pending wait owns the timer, so it lives exactly as long as the io_context runs it.
-    auto timer = std::make_shared<boost::asio::steady_timer>(app.ioc);
     // A first sweep soon after start, so a server restarted often still clears old messages.
-    schedule(app, timer, std::chrono::seconds{1});
+    run_periodically(app.ioc, std::chrono::seconds{1}, app.opts.retention_interval,
+                     [&app] { sweep_all(app); });
 }
 
 } // namespace carecircle::server

@@ -22,21 +22,9 @@ fi
 echo "systemd unit: ok"
 
 # nginx: the site inside a minimal main configuration, with a certificate made here.
-openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=care.example.org \
-  -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
-sed -e "s|/etc/ssl/certs/carecircle.pem|$work/cert.pem|" \
-    -e "s|/etc/ssl/private/carecircle.key|$work/key.pem|" \
-    "$source_dir/deploy/nginx-carecircle.conf" >"$work/site.conf"
-cat >"$work/nginx.conf" <<CONF
-pid $work/nginx.pid;
-error_log $work/error.log;
-events {}
-http {
-    access_log off;
-    client_body_temp_path $work/body;
-    include $work/site.conf;
-}
-CONF
+source "$(dirname "$0")/nginx_test_site.sh"
+make_site "$work" "$source_dir"
+make_main_conf "$work"
 nginx -t -q -c "$work/nginx.conf" -p "$work"
 echo "nginx site: ok"
 

@@ -45,28 +45,14 @@ done
 grep -q "listening on http://" "$work/server.log" || fail "the server did not start"
 
 # nginx with the site as shipped, moved to free ports and a certificate made here.
-openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=care.example.org \
-  -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
-sed -e "s|/etc/ssl/certs/carecircle.pem|$work/cert.pem|" \
-    -e "s|/etc/ssl/private/carecircle.key|$work/key.pem|" \
-    -e "s|server 127.0.0.1:8080;|server 127.0.0.1:$app_port;|" \
-    -e "s|listen 80;|listen 127.0.0.1:$http_port;|" \
-    -e "s|listen 443 ssl http2;|listen 127.0.0.1:$https_port ssl http2;|" \
-    -e '/listen \[::\]/d' \
-    "$source_dir/deploy/nginx-carecircle.conf" >"$work/site.conf"
+source "$(dirname "$0")/nginx_test_site.sh"
+make_site "$work" "$source_dir" \
+  -e "s|server 127.0.0.1:8080;|server 127.0.0.1:$app_port;|" \
+  -e "s|listen 80;|listen 127.0.0.1:$http_port;|" \
+  -e "s|listen 443 ssl http2;|listen 127.0.0.1:$https_port ssl http2;|" \
+  -e '/listen \[::\]/d'
 grep -q "127.0.0.1:$app_port" "$work/site.conf" || fail "the site no longer names 127.0.0.1:8080"
-cat >"$work/nginx.conf" <<CONF
-daemon off;
-pid $work/nginx.pid;
-error_log $work/error.log;
-events {}
-http {
-    access_log off;
-    client_body_temp_path $work/body;
-    proxy_temp_path $work/proxy;
-    include $work/site.conf;
-}
-CONF
+make_main_conf "$work"
 nginx -c "$work/nginx.conf" -p "$work" &
 nginx_pid=$!
 for _ in $(seq 50); do
