@@ -74,6 +74,8 @@ po::options_description describe(options& opts, raw_settings& raw) {
          "frames queued for one connection before it is closed as too slow")
         ("handshake-timeout-seconds", po::value(&raw.handshake_timeout_seconds),
          "time allowed for a request's headers or a TLS handshake")
+        ("max-connections-per-ip", po::value(&opts.max_connections_per_ip),
+         "open connections allowed from one client address (0: no limit)")
         ("io-threads", po::value(&opts.io_threads), "threads running network I/O")
         ("read-connections", po::value(&opts.read_connections), "read-only database connections")
         ("reminder-lead-minutes", po::value(&raw.reminder_lead_minutes),
@@ -183,6 +185,7 @@ void print_config(const options& opts, std::ostream& out) {
         << "max-body-bytes = " << opts.max_body_bytes << '\n'
         << "max-outgoing-messages = " << opts.max_outgoing_messages << '\n'
         << "handshake-timeout-seconds = " << opts.handshake_timeout.count() << '\n'
+        << "max-connections-per-ip = " << opts.max_connections_per_ip << '\n'
         << "io-threads = " << opts.io_threads << '\n'
         << "read-connections = " << opts.read_connections << '\n'
         << "reminder-lead-minutes = " << opts.reminder_lead.count() << '\n'

@@ -91,9 +91,9 @@ static Stream make_stream(net::ip::tcp::socket&& socket, net::ssl::context* tls)
 
 template <class Stream>
 http_session<Stream>::http_session(application& app, net::ip::tcp::socket&& socket,
-                                   net::ssl::context* tls)
+                                   net::ssl::context* tls, connection_slot slot)
     : app_(app), remote_address_(remote_address_of(socket)),
-      stream_(make_stream<Stream>(std::move(socket), tls)) {}
+      stream_(make_stream<Stream>(std::move(socket), tls)), slot_(std::move(slot)) {}
 
 template <class Stream> void http_session<Stream>::run() {
     net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
@@ -183,7 +183,7 @@ template <class Stream> void http_session<Stream>::upgrade(http_request request)
     }
     tcp().expires_never();
     std::make_shared<websocket_session<Stream>>(app_, std::move(stream_), *user,
-                                                std::move(token_hash))
+                                                std::move(token_hash), std::move(slot_))
         ->run(std::move(request));
 }
 

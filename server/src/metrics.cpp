@@ -129,6 +129,10 @@ std::string metrics::render(std::size_t writer_queue_depth) const {
            "Connections closed with 1008 for not keeping up.");
     line(out, "carecircle_slow_consumers_closed_total", {},
          static_cast<double>(slow_consumers_closed.load()));
+    header(out, "carecircle_connections_refused_total", "counter",
+           "TCP connections closed at once because their address had too many open.");
+    line(out, "carecircle_connections_refused_total", {},
+         static_cast<double>(connections_refused.load()));
     header(out, "carecircle_writer_queue_operations", "gauge",
            "Write operations waiting for the storage writer.");
     line(out, "carecircle_writer_queue_operations", {}, static_cast<double>(writer_queue_depth));

@@ -30,6 +30,9 @@ struct options {
     std::size_t max_body_bytes = 64 * 1024;
     std::size_t max_outgoing_messages = 4096; // per connection; over it the client is closed
     std::chrono::seconds handshake_timeout{30};
+    // Open TCP connections from one client address (the socket's, never X-Forwarded-For);
+    // 0 lifts the limit. A trusted proxy on loopback is not counted: it speaks for many.
+    std::size_t max_connections_per_ip = 256;
 
     double send_rate = 10.0; // messages.send per second per user; 0 lifts the limit
     double send_burst = 20.0;

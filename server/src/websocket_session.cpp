@@ -23,9 +23,9 @@ constexpr auto close_grace = std::chrono::seconds(5);
 
 template <class Stream>
 websocket_session<Stream>::websocket_session(application& app, Stream&& stream, const User& user,
-                                             std::string token_hash)
+                                             std::string token_hash, connection_slot slot)
     : connection(user.id, std::move(token_hash)), app_(app), ws_(std::move(stream)),
-      close_deadline_(ws_.get_executor()) {}
+      close_deadline_(ws_.get_executor()), slot_(std::move(slot)) {}
 
 template <class Stream> websocket_session<Stream>::~websocket_session() {
     if (attached_) {
