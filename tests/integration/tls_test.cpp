@@ -1,6 +1,7 @@
 // HTTPS and WSS with a certificate made at test time: what a client sees of the TLS port, and
 // what a certificate reload does to new and open connections.
 
+#include "raw_socket.hpp"
 #include "server_test.hpp"
 
 #include <csignal>
@@ -15,6 +16,15 @@ class Tls : public server_test {
 protected:
     server_options options() const override {
         auto opts = with_admin();
+        opts.tls = true;
+        return opts;
+    }
+};
+
+class TlsHandshakeTimeout : public server_test {
+protected:
+    server_options options() const override {
+        auto opts = with_admin({"--handshake-timeout-seconds", "1"});
         opts.tls = true;
         return opts;
     }
@@ -108,4 +118,18 @@ TEST_F(Tls, SighupGivesNewConnectionsTheNewCertificateAndKeepsOpenOnes) {
     EXPECT_EQ(str(at_path(after.next_event("message.created"), "message.text")),
               "sent on the old connection");
     EXPECT_TRUE(before.is_open()) << before.close_description();
+}
+
+TEST_F(TlsHandshakeTimeout, ClientThatNeverStartsTheHandshakeIsClosedAtTheTimeout) {
+    const auto opened = std::chrono::steady_clock::now();
+    raw_socket silent(port());
+    raw_socket half_hello(port());
+    // The first bytes of a TLS record header (handshake, TLS 1.0 record version), then nothing.
+    ASSERT_TRUE(half_hello.send(std::string("\x16\x03\x01", 3)));
+
+    EXPECT_TRUE(silent.closed_by_server(4s)) << "a silent client kept its TLS connection";
+    EXPECT_TRUE(half_hello.closed_by_server(4s)) << "a stalled handshake kept its connection";
+    EXPECT_GE(std::chrono::steady_clock::now() - opened, 900ms) << "closed before the timeout";
+    // Others still get through.
+    EXPECT_TRUE(tls_handshake_with(port()).ok);
 }
