@@ -2,6 +2,7 @@
 
 #include "carecircle/storage/read_pool.hpp"
 #include "carecircle/storage/writer.hpp"
+#include "connection_limit.hpp"
 #include "hub.hpp"
 #include "metrics.hpp"
 #include "options.hpp"
@@ -18,6 +19,7 @@ struct application {
     boost::asio::io_context& ioc;
     server::options opts;
     server::metrics stats;
+    connection_counter connections_per_address{opts.max_connections_per_ip};
     storage::writer writer;
     storage::read_pool reads;
     // Argon2 takes tens of milliseconds on purpose; it runs here, never on an I/O thread.

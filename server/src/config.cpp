@@ -44,6 +44,8 @@ struct raw_settings {
     std::string tls_key;
     std::string log_level = "info";
     long handshake_timeout_seconds = 30;
+    long login_window_seconds = 15 * 60;
+    long ws_idle_timeout_seconds = 300;
     long reminder_lead_minutes = 120;
     long reminder_check_seconds = 30;
     long retention_check_seconds = 3600;
@@ -71,10 +73,22 @@ po::options_description describe(options& opts, raw_settings& raw) {
         ("send-burst", po::value(&opts.send_burst), "messages.send burst per user")
         ("max-frame-bytes", po::value(&opts.max_frame_bytes), "largest WebSocket message accepted")
         ("max-body-bytes", po::value(&opts.max_body_bytes), "largest HTTP request body accepted")
+        ("max-header-bytes", po::value(&opts.max_header_bytes),
+         "largest HTTP request line and headers accepted")
         ("max-outgoing-messages", po::value(&opts.max_outgoing_messages),
          "frames queued for one connection before it is closed as too slow")
         ("handshake-timeout-seconds", po::value(&raw.handshake_timeout_seconds),
          "time allowed for a request's headers or a TLS handshake")
+        ("ws-idle-timeout-seconds", po::value(&raw.ws_idle_timeout_seconds),
+         "drop a WebSocket silent this long (pinged at half of it)")
+        ("login-failures-per-user", po::value(&opts.login_failures_per_user),
+         "failed sign-ins for one username within the window before it is locked")
+        ("login-failures-per-address", po::value(&opts.login_failures_per_address),
+         "failed sign-ins from one client address within the window before it is locked")
+        ("login-window-seconds", po::value(&raw.login_window_seconds),
+         "sliding window over which failed sign-ins are counted")
+        ("max-connections-per-ip", po::value(&opts.max_connections_per_ip),
+         "open connections allowed from one client address (0: no limit)")
         ("io-threads", po::value(&opts.io_threads), "threads running network I/O")
         ("read-connections", po::value(&opts.read_connections), "read-only database connections")
         ("reminder-lead-minutes", po::value(&raw.reminder_lead_minutes),
@@ -153,14 +167,19 @@ std::optional<serve_config> read_serve_config(const std::vector<std::string>& ar
     log::set_level(level);
     opts.log_level = raw.log_level;
     if (opts.send_rate < 0 || opts.send_burst < 1 || opts.max_frame_bytes < 1024 ||
-        opts.max_body_bytes < 1024 || opts.max_outgoing_messages < 16 ||
-        raw.handshake_timeout_seconds < 1 || raw.reminder_lead_minutes < 0) {
+        opts.max_body_bytes < 1024 || opts.max_header_bytes < 1024 ||
+        opts.max_outgoing_messages < 16 || raw.handshake_timeout_seconds < 1 ||
+        raw.ws_idle_timeout_seconds < 2 || opts.login_failures_per_user < 1 ||
+        opts.login_failures_per_address < 1 || raw.login_window_seconds < 1 ||
+        raw.reminder_lead_minutes < 0) {
         errors << "carecircle: a limit is out of range (see --help)\n";
         return std::nullopt;
     }
     opts.io_threads = std::max<std::size_t>(1, opts.io_threads);
     opts.read_connections = std::max<std::size_t>(1, opts.read_connections);
     opts.handshake_timeout = std::chrono::seconds{raw.handshake_timeout_seconds};
+    opts.ws_idle_timeout = std::chrono::seconds{raw.ws_idle_timeout_seconds};
+    opts.login_window = std::chrono::seconds{raw.login_window_seconds};
     opts.reminder_lead = std::chrono::minutes{raw.reminder_lead_minutes};
     opts.reminder_interval = std::chrono::seconds{std::max(1L, raw.reminder_check_seconds)};
     opts.retention_interval = std::chrono::seconds{std::max(1L, raw.retention_check_seconds)};
@@ -185,8 +204,14 @@ void print_config(const options& opts, std::ostream& out) {
         << "send-burst = " << opts.send_burst << '\n'
         << "max-frame-bytes = " << opts.max_frame_bytes << '\n'
         << "max-body-bytes = " << opts.max_body_bytes << '\n'
+        << "max-header-bytes = " << opts.max_header_bytes << '\n'
         << "max-outgoing-messages = " << opts.max_outgoing_messages << '\n'
         << "handshake-timeout-seconds = " << opts.handshake_timeout.count() << '\n'
+        << "max-connections-per-ip = " << opts.max_connections_per_ip << '\n'
+        << "ws-idle-timeout-seconds = " << opts.ws_idle_timeout.count() << '\n'
+        << "login-failures-per-user = " << opts.login_failures_per_user << '\n'
+        << "login-failures-per-address = " << opts.login_failures_per_address << '\n'
+        << "login-window-seconds = " << opts.login_window.count() << '\n'
         << "io-threads = " << opts.io_threads << '\n'
         << "read-connections = " << opts.read_connections << '\n'
         << "reminder-lead-minutes = " << opts.reminder_lead.count() << '\n'

@@ -5,11 +5,13 @@
 #include "static_files.hpp"
 #include "websocket_session.hpp"
 
+#include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
+#include <cstdint>
 
 namespace carecircle::server {
 namespace beast = boost::beast;
@@ -91,9 +93,9 @@ static Stream make_stream(net::ip::tcp::socket&& socket, net::ssl::context* tls)
 
 template <class Stream>
 http_session<Stream>::http_session(application& app, net::ip::tcp::socket&& socket,
-                                   net::ssl::context* tls)
+                                   net::ssl::context* tls, connection_slot slot)
     : app_(app), remote_address_(remote_address_of(socket)),
-      stream_(make_stream<Stream>(std::move(socket), tls)) {}
+      stream_(make_stream<Stream>(std::move(socket), tls)), slot_(std::move(slot)) {}
 
 template <class Stream> void http_session<Stream>::run() {
     net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
@@ -117,7 +119,8 @@ template <class Stream> void http_session<Stream>::on_handshake(beast::error_cod
 
 template <class Stream> void http_session<Stream>::do_read() {
     parser_.emplace();
-    parser_->header_limit(16 * 1024);
+    parser_->header_limit(
+        static_cast<std::uint32_t>(std::min<std::size_t>(app_.opts.max_header_bytes, UINT32_MAX)));
     parser_->body_limit(app_.opts.max_body_bytes);
     tcp().expires_after(app_.opts.handshake_timeout);
     http::async_read(stream_, buffer_, *parser_,
@@ -183,7 +186,7 @@ template <class Stream> void http_session<Stream>::upgrade(http_request request)
     }
     tcp().expires_never();
     std::make_shared<websocket_session<Stream>>(app_, std::move(stream_), *user,
-                                                std::move(token_hash))
+                                                std::move(token_hash), std::move(slot_))
         ->run(std::move(request));
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "application.hpp"
+#include "connection_limit.hpp"
 #include "http_types.hpp"
 
 #include <boost/beast/core/flat_buffer.hpp>
@@ -17,9 +18,10 @@ namespace carecircle::server {
 template <class Stream>
 class http_session : public std::enable_shared_from_this<http_session<Stream>> {
 public:
-    // `tls` is used, and must be given, when Stream is a TLS stream.
+    // `tls` is used, and must be given, when Stream is a TLS stream. `slot` counts the
+    // connection against its address for as long as it is open, WebSocket included.
     http_session(application& app, boost::asio::ip::tcp::socket&& socket,
-                 boost::asio::ssl::context* tls);
+                 boost::asio::ssl::context* tls, connection_slot slot);
 
     void run();
 
@@ -41,6 +43,7 @@ private:
     boost::beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     std::shared_ptr<http_response> pending_;
+    connection_slot slot_;
 };
 
 using plain_http_session = http_session<boost::beast::tcp_stream>;

@@ -447,6 +447,13 @@ std::optional<std::chrono::seconds> hub::login_locked(const std::string& usernam
     return by_name ? by_name : by_address;
 }
 
+void hub::set_login_limits(std::size_t per_user, std::size_t per_address,
+                           std::chrono::seconds window) {
+    std::lock_guard lock(mutex_);
+    login_failures_by_name_ = failure_window(per_user, window);
+    login_failures_by_address_ = failure_window(per_address, window);
+}
+
 void hub::login_failed(const std::string& username, const std::string& address) {
     std::lock_guard lock(mutex_);
     const auto now = std::chrono::steady_clock::now();

@@ -92,6 +92,9 @@ public:
     std::optional<std::chrono::seconds> login_locked(const std::string& username,
                                                      const std::string& address);
     void login_failed(const std::string& username, const std::string& address);
+    // Replaces the sign-in limits (and forgets failures so far); call before serving.
+    void set_login_limits(std::size_t per_user, std::size_t per_address,
+                          std::chrono::seconds window);
 
 private:
     struct group_state {

@@ -1,6 +1,7 @@
 #include "listener.hpp"
 
 #include "http_session.hpp"
+#include "log.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
@@ -24,6 +25,29 @@ std::shared_ptr<net::ssl::context> make_tls_context(const options& opts) {
     context->use_certificate_chain_file(opts.tls_certificate.string());
     context->use_private_key_file(opts.tls_private_key.string(), net::ssl::context::pem);
     return context;
+}
+
+// A place for this connection under max-connections-per-ip, or nothing when its address has
+// used them all. A trusted proxy on loopback carries many clients, so it is not counted; the
+// proxy limits its own clients.
+std::optional<connection_slot> admit(application& app, const tcp::socket& socket) {
+    boost::system::error_code ec;
+    const auto peer = socket.remote_endpoint(ec);
+    if (ec) {
+        return std::nullopt; // gone already
+    }
+    const auto address = peer.address();
+    if (app.opts.trust_proxy && address.is_loopback()) {
+        return connection_slot{};
+    }
+    auto slot = app.connections_per_address.admit(address);
+    if (!slot) {
+        app.stats.connections_refused.fetch_add(1, std::memory_order_relaxed);
+        log::write(log::level::warn, "connection.refused",
+                   {{"address", address.to_string()},
+                    {"max_connections_per_ip", app.opts.max_connections_per_ip}});
+    }
+    return slot;
 }
 
 } // namespace
@@ -60,24 +84,33 @@ void listener::reload_tls() {
 }
 
 void listener::do_accept() {
-    acceptor_.async_accept(net::make_strand(app_.ioc), [self = shared_from_this()](
-                                                           boost::system::error_code ec,
-                                                           tcp::socket socket) {
-        if (ec == net::error::operation_aborted || !self->acceptor_.is_open()) {
-            return;
-        }
-        if (!ec) {
-            // Chat frames are small and latency matters more than packet count.
-            socket.set_option(tcp::no_delay(true), ec);
-            if (self->tls_) {
-                std::make_shared<tls_http_session>(self->app_, std::move(socket), self->tls_.get())
-                    ->run();
-            } else {
-                std::make_shared<plain_http_session>(self->app_, std::move(socket), nullptr)->run();
+    acceptor_.async_accept(
+        net::make_strand(app_.ioc),
+        [self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
+            if (ec == net::error::operation_aborted || !self->acceptor_.is_open()) {
+                return;
             }
-        }
-        self->do_accept();
-    });
+            if (!ec) {
+                auto slot = admit(self->app_, socket);
+                if (!slot) {
+                    // Closed before a byte is read: the cheapest answer to a flood.
+                    socket.close(ec);
+                    return self->do_accept();
+                }
+                // Chat frames are small and latency matters more than packet count.
+                socket.set_option(tcp::no_delay(true), ec);
+                if (self->tls_) {
+                    std::make_shared<tls_http_session>(self->app_, std::move(socket),
+                                                       self->tls_.get(), std::move(*slot))
+                        ->run();
+                } else {
+                    std::make_shared<plain_http_session>(self->app_, std::move(socket), nullptr,
+                                                         std::move(*slot))
+                        ->run();
+                }
+            }
+            self->do_accept();
+        });
 }
 
 } // namespace carecircle::server

@@ -133,6 +133,10 @@ std::string metrics::render(std::size_t writer_queue_depth) const {
            "Messages deleted for being older than their group keeps them.");
     line(out, "carecircle_messages_expired_total", {},
          static_cast<double>(messages_expired.load()));
+    header(out, "carecircle_connections_refused_total", "counter",
+           "TCP connections closed at once because their address had too many open.");
+    line(out, "carecircle_connections_refused_total", {},
+         static_cast<double>(connections_refused.load()));
     header(out, "carecircle_writer_queue_operations", "gauge",
            "Write operations waiting for the storage writer.");
     line(out, "carecircle_writer_queue_operations", {}, static_cast<double>(writer_queue_depth));

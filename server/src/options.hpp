@@ -27,9 +27,22 @@ struct options {
     std::filesystem::path tls_private_key;
 
     std::size_t max_frame_bytes = 64 * 1024;
+    std::size_t max_header_bytes = 16 * 1024; // request line and headers of one HTTP request
     std::size_t max_body_bytes = 64 * 1024;
     std::size_t max_outgoing_messages = 4096; // per connection; over it the client is closed
     std::chrono::seconds handshake_timeout{30};
+    // Open TCP connections from one client address (the socket's, never X-Forwarded-For);
+    // 0 lifts the limit. A trusted proxy on loopback is not counted: it speaks for many.
+    std::size_t max_connections_per_ip = 256;
+
+    // Failed sign-ins allowed per username and per client address within a sliding window;
+    // over either, sign-in answers 429 until the window has passed.
+    std::size_t login_failures_per_user = 10;
+    std::size_t login_failures_per_address = 50;
+    std::chrono::seconds login_window{15 * 60};
+    // A WebSocket that sends nothing for half this long is pinged, and dropped when nothing at
+    // all (a pong included) arrives within the whole of it.
+    std::chrono::seconds ws_idle_timeout{300};
 
     double send_rate = 10.0; // messages.send per second per user; 0 lifts the limit
     double send_burst = 20.0;

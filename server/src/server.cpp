@@ -28,6 +28,8 @@ application::application(net::io_context& io, server::options settings)
       reads(opts.database, opts.read_connections) {
     auto db = storage::open_database(opts.database, storage::access::read_only);
     state.load(db);
+    state.set_login_limits(opts.login_failures_per_user, opts.login_failures_per_address,
+                           opts.login_window);
 }
 
 namespace {

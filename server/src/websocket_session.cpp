@@ -23,9 +23,9 @@ constexpr auto close_grace = std::chrono::seconds(5);
 
 template <class Stream>
 websocket_session<Stream>::websocket_session(application& app, Stream&& stream, const User& user,
-                                             std::string token_hash)
+                                             std::string token_hash, connection_slot slot)
     : connection(user.id, std::move(token_hash)), app_(app), ws_(std::move(stream)),
-      close_deadline_(ws_.get_executor()) {}
+      close_deadline_(ws_.get_executor()), slot_(std::move(slot)) {}
 
 template <class Stream> websocket_session<Stream>::~websocket_session() {
     if (attached_) {
@@ -39,7 +39,9 @@ template <class Stream> websocket_session<Stream>::~websocket_session() {
 template <class Stream> void websocket_session<Stream>::run(http_request upgrade) {
     // The WebSocket stream keeps its own timeouts (with pings when idle) from here on.
     beast::get_lowest_layer(ws_).expires_never();
-    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+    timeouts.idle_timeout = app_.opts.ws_idle_timeout; // keep_alive_pings stays on
+    ws_.set_option(timeouts);
     ws_.read_message_max(app_.opts.max_frame_bytes);
     ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
         response.set(http::field::server, "carecircle");

@@ -2,6 +2,7 @@
 
 #include "application.hpp"
 #include "connection.hpp"
+#include "connection_limit.hpp"
 #include "http_types.hpp"
 
 #include <boost/asio/steady_timer.hpp>
@@ -24,7 +25,8 @@ template <class Stream>
 class websocket_session : public connection,
                           public std::enable_shared_from_this<websocket_session<Stream>> {
 public:
-    websocket_session(application& app, Stream&& stream, const User& user, std::string token_hash);
+    websocket_session(application& app, Stream&& stream, const User& user, std::string token_hash,
+                      connection_slot slot);
     ~websocket_session() override;
 
     void run(http_request upgrade);
@@ -54,6 +56,7 @@ private:
     std::optional<std::uint16_t> close_code_; // set once a close has been decided
     bool close_sent_ = false;
     std::uint64_t id_ = 0; // for logs
+    connection_slot slot_;
 };
 
 extern template class websocket_session<plain_stream>;

@@ -1,14 +1,20 @@
 #include "client.hpp"
 
+#include "tls_certificate.hpp"
+
 #include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <cctype>
 #include <gtest/gtest.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <stdexcept>
 
 namespace carecircle::test {
@@ -19,6 +25,7 @@ namespace bhttp = boost::beast::http;
 namespace websocket = boost::beast::websocket;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
+using tls_stream = beast::ssl_stream<beast::tcp_stream>;
 using clock_type = std::chrono::steady_clock;
 
 constexpr auto write_timeout = 10s;
@@ -79,13 +86,37 @@ void connect_with_timeout(net::io_context& ioc, beast::tcp_stream& stream, unsig
                                  (done ? ec.message() : std::string("timed out")));
 }
 
-http_response do_http(unsigned short port, std::string_view method, std::string_view target,
-                      const std::optional<std::string>& body, std::string_view content_type,
-                      const header_list& headers) {
-    net::io_context ioc;
-    beast::tcp_stream stream(ioc);
-    connect_with_timeout(ioc, stream, port);
+// Tests check who they talk to by the certificate's fingerprint, not by a chain of trust.
+net::ssl::context& client_tls_context() {
+    static net::ssl::context context = [] {
+        net::ssl::context c(net::ssl::context::tls_client);
+        c.set_verify_mode(net::ssl::verify_none);
+        return c;
+    }();
+    return context;
+}
 
+void tls_handshake_with_timeout(net::io_context& ioc, tls_stream& stream, unsigned short port) {
+    beast::error_code ec;
+    bool done = false;
+    beast::get_lowest_layer(stream).expires_after(default_timeout);
+    stream.async_handshake(net::ssl::stream_base::client, [&](beast::error_code e) {
+        ec = e;
+        done = true;
+    });
+    if (!run_until(
+            ioc, [&] { return done; }, clock_type::now() + default_timeout + 1s) ||
+        ec)
+        throw std::runtime_error("TLS handshake with 127.0.0.1:" + std::to_string(port) +
+                                 " failed: " + (done ? ec.message() : std::string("timed out")));
+    beast::get_lowest_layer(stream).expires_never();
+}
+
+template <class Stream>
+http_response exchange(net::io_context& ioc, Stream& stream, unsigned short port,
+                       std::string_view method, std::string_view target,
+                       const std::optional<std::string>& body, std::string_view content_type,
+                       const header_list& headers) {
     bhttp::request<bhttp::string_body> req;
     const auto verb = bhttp::string_to_verb(method);
     if (verb == bhttp::verb::unknown)
@@ -110,7 +141,7 @@ http_response do_http(unsigned short port, std::string_view method, std::string_
     const auto what = std::string(method) + " " + std::string(target);
     beast::error_code ec;
     bool done = false;
-    stream.expires_after(default_timeout);
+    beast::get_lowest_layer(stream).expires_after(default_timeout);
     bhttp::async_write(stream, req, [&](beast::error_code e, std::size_t) {
         ec = e;
         done = true;
@@ -127,7 +158,7 @@ http_response do_http(unsigned short port, std::string_view method, std::string_
     if (verb == bhttp::verb::head)
         parser.skip(true);
     done = false;
-    stream.expires_after(default_timeout);
+    beast::get_lowest_layer(stream).expires_after(default_timeout);
     bhttp::async_read(stream, buffer, parser, [&](beast::error_code e, std::size_t) {
         ec = e;
         done = true;
@@ -145,8 +176,23 @@ http_response do_http(unsigned short port, std::string_view method, std::string_
         out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     out.body = res.body();
     beast::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_both, ignored);
     return out;
+}
+
+http_response do_http(server_address to, std::string_view method, std::string_view target,
+                      const std::optional<std::string>& body, std::string_view content_type,
+                      const header_list& headers) {
+    net::io_context ioc;
+    if (!to.tls) {
+        beast::tcp_stream stream(ioc);
+        connect_with_timeout(ioc, stream, to.port);
+        return exchange(ioc, stream, to.port, method, target, body, content_type, headers);
+    }
+    tls_stream stream(ioc, client_tls_context());
+    connect_with_timeout(ioc, beast::get_lowest_layer(stream), to.port);
+    tls_handshake_with_timeout(ioc, stream, to.port);
+    return exchange(ioc, stream, to.port, method, target, body, content_type, headers);
 }
 
 } // namespace
@@ -196,18 +242,18 @@ std::string http_response::error_code() const {
     return std::string(code->as_string());
 }
 
-http_response http(unsigned short port, std::string_view method, std::string_view target,
+http_response http(server_address to, std::string_view method, std::string_view target,
                    const std::optional<json::value>& body, const header_list& headers) {
     std::optional<std::string> text;
     if (body)
         text = json::serialize(*body);
-    return do_http(port, method, target, text, "application/json", headers);
+    return do_http(to, method, target, text, "application/json", headers);
 }
 
-http_response http_raw(unsigned short port, std::string_view method, std::string_view target,
+http_response http_raw(server_address to, std::string_view method, std::string_view target,
                        std::string body, const header_list& headers,
                        std::string_view content_type) {
-    return do_http(port, method, target, std::move(body), content_type, headers);
+    return do_http(to, method, target, std::move(body), content_type, headers);
 }
 
 header_list bearer(std::string_view token) {
@@ -236,18 +282,18 @@ account account_from(const http_response& res, unsigned expected_status, std::st
 
 } // namespace
 
-account register_user(unsigned short port, std::string_view username, std::string_view password,
+account register_user(server_address to, std::string_view username, std::string_view password,
                       std::string_view display_name) {
     const auto res =
-        http(port, "POST", "/api/register",
+        http(to, "POST", "/api/register",
              json::value{
                  {"username", username}, {"password", password}, {"display_name", display_name}});
     return account_from(res, 201, "register", username, password);
 }
 
-account login(unsigned short port, std::string_view username, std::string_view password) {
-    const auto res = http(port, "POST", "/api/login",
-                          json::value{{"username", username}, {"password", password}});
+account login(server_address to, std::string_view username, std::string_view password) {
+    const auto res =
+        http(to, "POST", "/api/login", json::value{{"username", username}, {"password", password}});
     return account_from(res, 200, "login", username, password);
 }
 
@@ -255,7 +301,9 @@ account login(unsigned short port, std::string_view username, std::string_view p
 
 struct ws_client::impl {
     net::io_context ioc;
-    websocket::stream<beast::tcp_stream> ws{ioc};
+    // Exactly one of the two is set, by open().
+    std::optional<websocket::stream<beast::tcp_stream>> plain;
+    std::optional<websocket::stream<tls_stream>> secure;
     beast::flat_buffer buffer;
     std::deque<json::value> inbox;
     json::object hello;
@@ -264,8 +312,11 @@ struct ws_client::impl {
     std::string close_text;
     std::int64_t next_id = 1;
 
+    // Calls `f` with whichever stream this connection uses.
+    template <class F> decltype(auto) with_ws(F&& f) { return secure ? f(*secure) : f(*plain); }
+
     ~impl() {
-        if (closed)
+        if (closed || (!plain && !secure))
             return;
         try {
             abort_soon();
@@ -276,18 +327,32 @@ struct ws_client::impl {
     void abort_soon() {
         // A normal close, briefly waited for, so the server sees a well-behaved client.
         bool done = false;
-        ws.async_close(websocket::close_code::normal, [&](beast::error_code) { done = true; });
+        with_ws([&](auto& ws) {
+            ws.async_close(websocket::close_code::normal, [&](beast::error_code) { done = true; });
+        });
         run_until(
             ioc, [&] { return done && closed; }, clock_type::now() + 500ms);
         beast::error_code ignored;
-        beast::get_lowest_layer(ws).socket().close(ignored);
+        with_ws([&](auto& ws) { beast::get_lowest_layer(ws).socket().close(ignored); });
         run_until(
             ioc, [&] { return done && closed; }, clock_type::now() + 500ms);
     }
 
     // Returns the HTTP status of the upgrade answer (101 when accepted).
-    upgrade_answer open(unsigned short port, const ws_options& options) {
-        connect_with_timeout(ioc, beast::get_lowest_layer(ws), port);
+    upgrade_answer open(server_address to, const ws_options& options) {
+        if (to.tls) {
+            secure.emplace(ioc, client_tls_context());
+            connect_with_timeout(ioc, beast::get_lowest_layer(*secure), to.port);
+            tls_handshake_with_timeout(ioc, secure->next_layer(), to.port);
+        } else {
+            plain.emplace(ioc);
+            connect_with_timeout(ioc, beast::get_lowest_layer(*plain), to.port);
+        }
+        return with_ws([&](auto& ws) { return upgrade(ws, to.port, options); });
+    }
+
+    template <class Ws>
+    upgrade_answer upgrade(Ws& ws, unsigned short port, const ws_options& options) {
         beast::get_lowest_layer(ws).expires_never();
 
         websocket::stream_base::timeout timeouts{};
@@ -334,10 +399,14 @@ struct ws_client::impl {
     }
 
     void read_next() {
-        ws.async_read(buffer, [this](beast::error_code ec, std::size_t) { on_read(ec); });
+        with_ws([this](auto& ws) {
+            ws.async_read(buffer, [this](beast::error_code ec, std::size_t) {
+                with_ws([&](auto& same) { on_read(same, ec); });
+            });
+        });
     }
 
-    void on_read(beast::error_code ec) {
+    template <class Ws> void on_read(Ws& ws, beast::error_code ec) {
         if (ec) {
             closed = true;
             // A close frame may have arrived even when answering it failed (the server
@@ -374,18 +443,20 @@ struct ws_client::impl {
     bool write(std::string_view data, bool binary) {
         if (closed)
             return false;
-        ws.binary(binary);
         beast::error_code ec;
         bool done = false;
-        ws.async_write(net::buffer(data.data(), data.size()),
-                       [&](beast::error_code e, std::size_t) {
-                           ec = e;
-                           done = true;
-                       });
+        with_ws([&](auto& ws) {
+            ws.binary(binary);
+            ws.async_write(net::buffer(data.data(), data.size()),
+                           [&](beast::error_code e, std::size_t) {
+                               ec = e;
+                               done = true;
+                           });
+        });
         if (!run_until(
                 ioc, [&] { return done; }, clock_type::now() + write_timeout)) {
             beast::error_code ignored;
-            beast::get_lowest_layer(ws).socket().close(ignored);
+            with_ws([&](auto& ws) { beast::get_lowest_layer(ws).socket().close(ignored); });
             run_until(
                 ioc, [&] { return done; }, clock_type::now() + 5s);
             throw std::runtime_error("WebSocket write of " + std::to_string(data.size()) +
@@ -443,9 +514,9 @@ struct ws_client::impl {
     }
 };
 
-ws_client::ws_client(unsigned short port, const ws_options& options)
+ws_client::ws_client(server_address to, const ws_options& options)
     : impl_(std::make_unique<impl>()) {
-    const auto answer = impl_->open(port, options);
+    const auto answer = impl_->open(to, options);
     if (answer.status != 101)
         throw std::runtime_error("WebSocket upgrade refused with HTTP " +
                                  std::to_string(answer.status) + ": " + shorten(answer.body));
@@ -470,8 +541,8 @@ ws_options cookie_auth(std::string_view token) {
     return options;
 }
 
-ws_client::ws_client(unsigned short port, std::string_view token)
-    : ws_client(port, token_auth(token)) {}
+ws_client::ws_client(server_address to, std::string_view token)
+    : ws_client(to, token_auth(token)) {}
 
 ws_client::~ws_client() = default;
 ws_client::ws_client(ws_client&&) noexcept = default;
@@ -590,9 +661,47 @@ void ws_client::close() {
 
 // --- upgrade probe --------------------------------------------------------------
 
-upgrade_answer try_upgrade(unsigned short port, const ws_options& options) {
+upgrade_answer try_upgrade(server_address to, const ws_options& options) {
     auto connection = std::make_unique<ws_client::impl>();
-    return connection->open(port, options);
+    return connection->open(to, options);
+}
+
+// --- TLS ----------------------------------------------------------------------
+
+tls_handshake tls_handshake_with(unsigned short port, int max_version) {
+    // A context of its own: an old maximum version must not leak into other connections.
+    net::ssl::context context(net::ssl::context::tls_client);
+    context.set_verify_mode(net::ssl::verify_none);
+    if (max_version != 0) {
+        // OpenSSL's default security level refuses TLS below 1.2 on the client side
+        // already; level 0 lets the old offer reach the server, which must refuse it itself.
+        SSL_CTX_set_security_level(context.native_handle(), 0);
+        SSL_CTX_set_min_proto_version(context.native_handle(), 0);
+        SSL_CTX_set_max_proto_version(context.native_handle(), max_version);
+    }
+    net::io_context ioc;
+    tls_stream stream(ioc, context);
+    connect_with_timeout(ioc, beast::get_lowest_layer(stream), port);
+    tls_handshake result;
+    try {
+        tls_handshake_with_timeout(ioc, stream, port);
+    } catch (const std::exception& e) {
+        result.error = e.what();
+        return result;
+    }
+    result.ok = true;
+    result.version = SSL_get_version(stream.native_handle());
+    if (X509* peer = SSL_get1_peer_certificate(stream.native_handle())) {
+        unsigned char* der = nullptr;
+        const int size = i2d_X509(peer, &der);
+        if (size > 0)
+            result.fingerprint = certificate_fingerprint(der, static_cast<std::size_t>(size));
+        OPENSSL_free(der);
+        X509_free(peer);
+    }
+    beast::error_code ignored;
+    beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_both, ignored);
+    return result;
 }
 
 // --- JSON conveniences ------------------------------------------------------------

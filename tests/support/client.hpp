@@ -1,9 +1,10 @@
 #pragma once
 
-// A small synchronous client for black-box tests: HTTP and WebSocket over TCP to
-// 127.0.0.1. Every read has a timeout, so a missing answer fails the test instead
-// of hanging it. Failures that leave no value to return are thrown as
-// std::runtime_error with a description of what was expected and what arrived.
+// A small synchronous client for black-box tests: HTTP and WebSocket to 127.0.0.1, over
+// plain TCP or over TLS (which trusts any certificate: tests compare fingerprints instead). Every
+// read has a timeout, so a missing answer fails the test instead of hanging it. Failures that leave
+// no value to return are thrown as std::runtime_error with a description of what was expected and
+// what arrived.
 
 #include <boost/json.hpp>
 #include <chrono>
@@ -25,6 +26,14 @@ using header_list = std::vector<std::pair<std::string, std::string>>;
 
 constexpr std::chrono::milliseconds default_timeout = 5s;
 
+// A server's port on 127.0.0.1 and whether it speaks TLS there. A bare port means plain TCP,
+// so `http(port, ...)` and `http(server.address(), ...)` both read naturally.
+struct server_address {
+    server_address(unsigned short p, bool secure = false) : port(p), tls(secure) {}
+    unsigned short port;
+    bool tls;
+};
+
 // --- HTTP ---------------------------------------------------------------------
 
 struct http_response {
@@ -44,12 +53,12 @@ struct http_response {
 
 // Sends one request on a fresh connection. `target` is sent exactly as given
 // (no normalisation or escaping), so tests can send hostile paths.
-http_response http(unsigned short port, std::string_view method, std::string_view target,
+http_response http(server_address to, std::string_view method, std::string_view target,
                    const std::optional<json::value>& body = std::nullopt,
                    const header_list& headers = {});
 
 // Same, with a raw body (e.g. malformed JSON) and a content type.
-http_response http_raw(unsigned short port, std::string_view method, std::string_view target,
+http_response http_raw(server_address to, std::string_view method, std::string_view target,
                        std::string body, const header_list& headers = {},
                        std::string_view content_type = "application/json");
 
@@ -70,10 +79,10 @@ struct account {
 };
 
 // POST /api/register; throws unless the answer is 201 with a user and a token.
-account register_user(unsigned short port, std::string_view username, std::string_view password,
+account register_user(server_address to, std::string_view username, std::string_view password,
                       std::string_view display_name);
 // POST /api/login; throws unless the answer is 200 with a user and a token.
-account login(unsigned short port, std::string_view username, std::string_view password);
+account login(server_address to, std::string_view username, std::string_view password);
 
 // --- WebSocket ----------------------------------------------------------------
 
@@ -95,7 +104,7 @@ struct upgrade_answer {
 };
 
 // Attempts the upgrade and reports the HTTP status; closes at once if accepted.
-upgrade_answer try_upgrade(unsigned short port, const ws_options& options);
+upgrade_answer try_upgrade(server_address to, const ws_options& options);
 
 // Close codes as the client saw them.
 constexpr int still_open = 0;           // no close within the time allowed
@@ -104,8 +113,8 @@ constexpr int closed_without_code = -1; // TCP ended without a close frame
 class ws_client {
 public:
     // Connects, upgrades and reads the `hello` event; throws if any step fails.
-    ws_client(unsigned short port, const ws_options& options);
-    ws_client(unsigned short port, std::string_view token);
+    ws_client(server_address to, const ws_options& options);
+    ws_client(server_address to, std::string_view token);
     ~ws_client();
     ws_client(ws_client&&) noexcept;
     ws_client& operator=(ws_client&&) noexcept;
@@ -156,8 +165,22 @@ public:
 private:
     struct impl;
     std::unique_ptr<impl> impl_;
-    friend upgrade_answer try_upgrade(unsigned short port, const ws_options& options);
+    friend upgrade_answer try_upgrade(server_address to, const ws_options& options);
 };
+
+// --- TLS ----------------------------------------------------------------------
+
+// What a bare TLS handshake with the server showed.
+struct tls_handshake {
+    bool ok = false;
+    std::string error;       // why it failed, when it did
+    std::string fingerprint; // SHA-256 of the server's certificate, lowercase hex
+    std::string version;     // e.g. "TLSv1.3"
+};
+
+// Connects and completes a TLS handshake offering at most `max_version` (an OpenSSL
+// TLS1_*_VERSION constant; 0 means the library's newest), then closes.
+tls_handshake tls_handshake_with(unsigned short port, int max_version = 0);
 
 // --- JSON conveniences for assertions -------------------------------------------
 

@@ -1,5 +1,7 @@
 #include "server_process.hpp"
 
+#include "tls_certificate.hpp"
+
 #include <array>
 #include <cerrno>
 #include <cstdlib>
@@ -32,7 +34,8 @@ using clock_type = std::chrono::steady_clock;
 
 constexpr auto startup_timeout = 10s;
 constexpr auto tool_timeout = 30s;
-constexpr std::string_view listening_prefix = "listening on http://127.0.0.1:";
+constexpr std::string_view plain_listening_prefix = "listening on http://127.0.0.1:";
+constexpr std::string_view tls_listening_prefix = "listening on https://127.0.0.1:";
 
 [[noreturn]] void throw_errno(const std::string& what) {
     throw std::system_error(errno, std::generic_category(), what);
@@ -203,7 +206,15 @@ void server_process::start() {
     std::vector<std::string> args{
         "serve",      "--listen",         "127.0.0.1:0", "--db", db_path().string(),
         "--web-root", CARECIRCLE_WEB_ROOT};
+    if (options_.tls) {
+        if (fingerprint_.empty())
+            replace_certificate();
+        args.insert(args.end(), {"--tls-cert", certificate_path().string(), "--tls-key",
+                                 private_key_path().string()});
+    }
     args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
+    const std::string_view listening_prefix =
+        options_.tls ? tls_listening_prefix : plain_listening_prefix;
     child c = spawn(args, false, false);
     pid_ = c.pid;
     stdout_fd_ = c.stdout_fd;
@@ -224,9 +235,9 @@ void server_process::start() {
                     digits.find_first_not_of("0123456789") == std::string::npos;
                 if (!well_formed || std::stoi(digits) <= 0 || std::stoi(digits) > 65535) {
                     kill9();
-                    throw std::runtime_error(
-                        "server printed a malformed ready line: \"" + line +
-                        "\" (expected \"listening on http://127.0.0.1:PORT\")");
+                    throw std::runtime_error("server printed a malformed ready line: \"" + line +
+                                             "\" (expected \"" + std::string(listening_prefix) +
+                                             "PORT\")");
                 }
                 port_ = static_cast<unsigned short>(std::stoi(digits));
                 break;
@@ -238,10 +249,9 @@ void server_process::start() {
         const int wait_ms = remaining_ms(deadline);
         if (wait_ms == 0) {
             kill9();
-            throw std::runtime_error(
-                "server did not print \"listening on http://127.0.0.1:PORT\" within " +
-                std::to_string(startup_timeout.count()) + " s; its stdout so far:\n" + seen +
-                pending);
+            throw std::runtime_error("server did not print \"" + std::string(listening_prefix) +
+                                     "PORT\" within " + std::to_string(startup_timeout.count()) +
+                                     " s; its stdout so far:\n" + seen + pending);
         }
         pollfd p{stdout_fd_, POLLIN, 0};
         const int ready = ::poll(&p, 1, wait_ms);
@@ -267,6 +277,11 @@ void server_process::start() {
     if (!pending.empty())
         std::cout << pending << std::flush;
     drain_ = std::thread([this] { drain_output(); });
+}
+
+std::string server_process::replace_certificate() {
+    fingerprint_ = write_self_signed_certificate(certificate_path(), private_key_path());
+    return fingerprint_;
 }
 
 void server_process::drain_output() {

@@ -4,6 +4,8 @@
 // with its own temporary directory and database, for black-box tests. The child's
 // stderr goes to the test's stderr; the child is killed if the test process dies.
 
+#include "client.hpp"
+
 #include <chrono>
 #include <csignal>
 #include <filesystem>
@@ -26,6 +28,8 @@ struct user_spec {
 struct server_options {
     std::vector<user_spec> users;        // created before the first start
     std::vector<std::string> extra_args; // appended to `serve ...`
+    // HTTPS and WSS with a self-signed certificate made for the test (see tls_certificate.hpp).
+    bool tls = false;
 };
 
 // Exit status as a shell reports it: the exit code, 128 + signal when killed by a
@@ -43,9 +47,18 @@ public:
     server_process& operator=(const server_process&) = delete;
 
     unsigned short port() const { return port_; }
+    // Where clients reach the server: its port, and whether it speaks TLS there.
+    server_address address() const { return {port_, options_.tls}; }
     const std::filesystem::path& directory() const { return dir_; }
     std::filesystem::path db_path() const { return dir_ / "cc.db"; }
     bool running() const { return pid_ > 0; }
+
+    // With `tls`: the certificate the server was started with (or last told to reload), its
+    // files, and a way to put a new pair in their place. The server reads the new pair on SIGHUP.
+    const std::string& certificate_fingerprint() const { return fingerprint_; }
+    std::filesystem::path certificate_path() const { return dir_ / "tls-cert.pem"; }
+    std::filesystem::path private_key_path() const { return dir_ / "tls-key.pem"; }
+    std::string replace_certificate();
 
     // Starts the server on the same database (after stop() or kill9()).
     void start();
@@ -89,6 +102,7 @@ private:
     pid_t pid_ = -1;
     int stdout_fd_ = -1;
     unsigned short port_ = 0;
+    std::string fingerprint_;
     std::thread drain_;
     std::chrono::milliseconds last_stop_duration_{0};
     std::chrono::steady_clock::time_point signalled_at_{};

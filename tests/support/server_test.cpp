@@ -43,23 +43,23 @@ std::string server_test::password_for(std::string_view username) {
 account server_test::register_user(std::string_view username, std::string_view display_name) {
     const std::string name =
         display_name.empty() ? "Carer " + std::string(username) : std::string(display_name);
-    return test::register_user(port(), username, password_for(username), name);
+    return test::register_user(address(), username, password_for(username), name);
 }
 
 const account& server_test::admin() {
     if (!admin_)
-        admin_ = login(port(), admin_username, admin_password);
+        admin_ = login(address(), admin_username, admin_password);
     return *admin_;
 }
 
 ws_client& server_test::admin_ws() {
     if (!admin_ws_)
-        admin_ws_.emplace(port(), admin().token);
+        admin_ws_.emplace(address(), admin().token);
     return *admin_ws_;
 }
 
 ws_client server_test::connect(const account& who) {
-    return ws_client(port(), who.token);
+    return ws_client(address(), who.token);
 }
 
 std::int64_t server_test::create_group(std::string_view name, std::string_view visibility,

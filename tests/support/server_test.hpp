@@ -33,6 +33,7 @@ protected:
 
     server_process& server() { return *server_; }
     unsigned short port() const { return server_->port(); }
+    server_address address() const { return server_->address(); }
 
     // Registers a member over HTTP; the password is derived from the username.
     account register_user(std::string_view username, std::string_view display_name = {});
