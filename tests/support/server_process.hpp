@@ -7,6 +7,7 @@
 #include <chrono>
 #include <csignal>
 #include <filesystem>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <sys/types.h>
@@ -69,6 +70,10 @@ public:
     // stop(), then start() on the same database. The port changes.
     void restart();
 
+    // Everything the server has written to stdout (its log) since this object was made,
+    // over every start. Complete up to the last exit once the server is stopped.
+    std::string output() const;
+
     // How long the last stop() took from the signal to the exit.
     std::chrono::milliseconds last_stop_duration() const { return last_stop_duration_; }
 
@@ -82,6 +87,7 @@ public:
 
 private:
     void drain_output();
+    void keep_output(std::string_view text);
     void reap(int status);
 
     server_options options_;
@@ -90,6 +96,8 @@ private:
     int stdout_fd_ = -1;
     unsigned short port_ = 0;
     std::thread drain_;
+    mutable std::mutex output_mutex_;
+    std::string output_;
     std::chrono::milliseconds last_stop_duration_{0};
     std::chrono::steady_clock::time_point signalled_at_{};
 };
