@@ -3,7 +3,9 @@
 #  1. g++ with warnings as errors: unit, integration (the real server on an ephemeral port),
 #     browser (headless Chromium), deploy-file checks and a short load-generator smoke run;
 #  2. clang with AddressSanitizer and UndefinedBehaviorSanitizer: each libFuzzer target for a
-#     bounded time on its seed corpus, then the same suite again.
+#     bounded time on its seed corpus, then the same suite again;
+#  3. clang with ThreadSanitizer: the integration tests, so the server's threads (I/O, writer,
+#     password hashing) are checked for data races under real traffic.
 # FUZZ_SECONDS (default 45) sets the time per fuzz target. Extra arguments go to ctest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,3 +41,14 @@ echo "== the suite again under ASan and UBSan"
 ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-sanitize --output-on-failure --timeout 600 -j "$jobs" -LE 'bench|smoke' "$@"
+
+# TSan cannot be combined with ASan, so it is a build of its own; only the server and the
+# integration tests are built, which keeps this stage to a few minutes on two cores.
+echo "== clang build with ThreadSanitizer"
+CC=clang CXX=clang++ cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=None \
+  -DCMAKE_CXX_FLAGS="-O1 -g" -DCARECIRCLE_WERROR=ON -DCARECIRCLE_SANITIZE=thread \
+  -DCARECIRCLE_BROWSER_TESTS=OFF >/dev/null
+cmake --build build-tsan --target carecircle integration_tests
+echo "== the integration tests under TSan"
+TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+  ctest --test-dir build-tsan --output-on-failure --timeout 600 -j "$jobs" -L integration "$@"

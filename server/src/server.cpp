@@ -24,7 +24,8 @@ application::application(net::io_context& io, server::options settings)
                  [this](std::size_t operations, std::chrono::steady_clock::duration took) {
                      stats.write_batch_size.observe(static_cast<double>(operations));
                      stats.commit_seconds.observe(std::chrono::duration<double>(took).count());
-                 }}),
+                 },
+                 storage::open_options{}}),
       reads(opts.database, opts.read_connections) {
     auto db = storage::open_database(opts.database, storage::access::read_only);
     state.load(db);

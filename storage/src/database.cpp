@@ -4,21 +4,23 @@
 
 namespace carecircle::storage {
 
-SQLite::Database open_database(const std::filesystem::path& path, access mode) {
+SQLite::Database open_database(const std::filesystem::path& path, access mode,
+                               const open_options& options) {
     if (mode == access::read_write && path.has_parent_path()) {
         std::filesystem::create_directories(path.parent_path());
     }
     const int flags = mode == access::read_write
                           ? SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX
                           : SQLite::OPEN_READONLY | SQLite::OPEN_FULLMUTEX;
-    SQLite::Database db(path.string(), flags, 5000);
+    SQLite::Database db(path.string(), flags, 5000, options.vfs);
     db.exec("PRAGMA foreign_keys = ON");
     if (mode == access::read_write) {
         db.exec("PRAGMA journal_mode = WAL");
         // With WAL, NORMAL keeps the database consistent after a crash; a power cut may lose the
         // last transactions. FULL makes every acknowledged commit durable, which is the promise
         // PROTOCOL.md makes for acknowledged writes, so FULL is the default here.
-        db.exec("PRAGMA synchronous = FULL");
+        db.exec(options.synchronous == sync_mode::full ? "PRAGMA synchronous = FULL"
+                                                       : "PRAGMA synchronous = NORMAL");
         migrate(db);
     }
     return db;

@@ -8,7 +8,8 @@
 namespace carecircle::storage {
 
 writer::writer(const std::filesystem::path& path, writer_options options)
-    : db_(open_database(path, access::read_write)), options_(options), thread_([this] { run(); }) {}
+    : db_(open_database(path, access::read_write, options.database)), options_(options),
+      thread_([this] { run(); }) {}
 
 writer::~writer() {
     stop();

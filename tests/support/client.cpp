@@ -443,15 +443,32 @@ struct ws_client::impl {
     bool write(std::string_view data, bool binary) {
         if (closed)
             return false;
+        return finish_write(data.size(), [&](auto on_written) {
+            with_ws([&](auto& ws) {
+                ws.binary(binary);
+                ws.async_write(net::buffer(data.data(), data.size()), on_written);
+            });
+        });
+    }
+
+    // One frame of a message; `last` ends the message.
+    bool write_fragment(std::string_view data, bool last) {
+        if (closed)
+            return false;
+        return finish_write(data.size(), [&](auto on_written) {
+            with_ws([&](auto& ws) {
+                ws.binary(false);
+                ws.async_write_some(last, net::buffer(data.data(), data.size()), on_written);
+            });
+        });
+    }
+
+    template <class Start> bool finish_write(std::size_t size, Start start) {
         beast::error_code ec;
         bool done = false;
-        with_ws([&](auto& ws) {
-            ws.binary(binary);
-            ws.async_write(net::buffer(data.data(), data.size()),
-                           [&](beast::error_code e, std::size_t) {
-                               ec = e;
-                               done = true;
-                           });
+        start([&](beast::error_code e, std::size_t) {
+            ec = e;
+            done = true;
         });
         if (!run_until(
                 ioc, [&] { return done; }, clock_type::now() + write_timeout)) {
@@ -459,7 +476,7 @@ struct ws_client::impl {
             with_ws([&](auto& ws) { beast::get_lowest_layer(ws).socket().close(ignored); });
             run_until(
                 ioc, [&] { return done; }, clock_type::now() + 5s);
-            throw std::runtime_error("WebSocket write of " + std::to_string(data.size()) +
+            throw std::runtime_error("WebSocket write of " + std::to_string(size) +
                                      " bytes did not complete in time");
         }
         return !ec;
@@ -637,6 +654,13 @@ bool ws_client::send_text(std::string_view text) {
 
 bool ws_client::send_binary(std::string_view bytes) {
     return impl_->write(bytes, true);
+}
+
+bool ws_client::send_text_in_fragments(const std::vector<std::string_view>& fragments) {
+    for (std::size_t i = 0; i < fragments.size(); ++i)
+        if (!impl_->write_fragment(fragments[i], i + 1 == fragments.size()))
+            return false;
+    return true;
 }
 
 int ws_client::wait_close(std::chrono::milliseconds timeout) {

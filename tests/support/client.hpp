@@ -152,6 +152,8 @@ public:
     // Raw frames. Write errors are reported as false (the server may already have closed).
     bool send_text(std::string_view text);
     bool send_binary(std::string_view bytes);
+    // One text message sent as one frame per fragment (the last one ends the message).
+    bool send_text_in_fragments(const std::vector<std::string_view>& fragments);
 
     // Waits for the connection to end; returns the close code the server sent,
     // closed_without_code, or still_open when it did not end within `timeout`.

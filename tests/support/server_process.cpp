@@ -240,9 +240,11 @@ void server_process::start() {
                                              "PORT\")");
                 }
                 port_ = static_cast<unsigned short>(std::stoi(digits));
+                keep_output(line + '\n');
                 break;
             }
             seen += line + '\n';
+            keep_output(line + '\n');
             std::cout << line << '\n';
             continue;
         }
@@ -274,8 +276,10 @@ void server_process::start() {
         }
         pending.append(chunk.data(), static_cast<std::size_t>(n));
     }
-    if (!pending.empty())
+    if (!pending.empty()) {
+        keep_output(pending);
         std::cout << pending << std::flush;
+    }
     drain_ = std::thread([this] { drain_output(); });
 }
 
@@ -292,8 +296,20 @@ void server_process::drain_output() {
             continue;
         if (n <= 0)
             return;
-        write_all(1, std::string_view(chunk.data(), static_cast<std::size_t>(n)));
+        const std::string_view text(chunk.data(), static_cast<std::size_t>(n));
+        keep_output(text);
+        write_all(1, text);
     }
+}
+
+void server_process::keep_output(std::string_view text) {
+    std::lock_guard lock(output_mutex_);
+    output_ += text;
+}
+
+std::string server_process::output() const {
+    std::lock_guard lock(output_mutex_);
+    return output_;
 }
 
 void server_process::reap(int) {

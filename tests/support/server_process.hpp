@@ -9,6 +9,7 @@
 #include <chrono>
 #include <csignal>
 #include <filesystem>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <sys/types.h>
@@ -82,6 +83,10 @@ public:
     // stop(), then start() on the same database. The port changes.
     void restart();
 
+    // Everything the server has written to stdout (its log) since this object was made,
+    // over every start. Complete up to the last exit once the server is stopped.
+    std::string output() const;
+
     // How long the last stop() took from the signal to the exit.
     std::chrono::milliseconds last_stop_duration() const { return last_stop_duration_; }
 
@@ -95,6 +100,7 @@ public:
 
 private:
     void drain_output();
+    void keep_output(std::string_view text);
     void reap(int status);
 
     server_options options_;
@@ -104,6 +110,8 @@ private:
     unsigned short port_ = 0;
     std::string fingerprint_;
     std::thread drain_;
+    mutable std::mutex output_mutex_;
+    std::string output_;
     std::chrono::milliseconds last_stop_duration_{0};
     std::chrono::steady_clock::time_point signalled_at_{};
 };

@@ -3,14 +3,28 @@
 #include <SQLiteCpp/Database.h>
 #include <cstdint>
 #include <filesystem>
+#include <string>
 
 namespace carecircle::storage {
 
 enum class access { read_write, read_only };
 
+// How often a read-write connection waits for the disk. `full` syncs the WAL at every commit,
+// so an acknowledged write survives a power cut; `normal` syncs only at checkpoints and exists
+// so tests can show what `full` buys.
+enum class sync_mode { full, normal };
+
+struct open_options {
+    sync_mode synchronous = sync_mode::full;
+    // The name of a registered SQLite VFS; empty means SQLite's default. Tests use it to put a
+    // power-cut simulator between SQLite and the disk.
+    std::string vfs;
+};
+
 // Opens the database with the settings every connection needs: WAL, foreign keys, a busy
 // timeout. A read-write open creates the file and its folder and applies pending migrations.
-SQLite::Database open_database(const std::filesystem::path& path, access mode);
+SQLite::Database open_database(const std::filesystem::path& path, access mode,
+                               const open_options& options = {});
 
 // Brings the schema up to date, keyed on PRAGMA user_version. Safe on an empty file and on
 // one that is already current.

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "carecircle/storage/database.hpp"
+
 #include <SQLiteCpp/Database.h>
 #include <chrono>
 #include <condition_variable>
@@ -18,6 +20,8 @@ struct writer_options {
     std::size_t max_batch = 512;
     // Told after each commit how many operations it held and how long it took (for metrics).
     std::function<void(std::size_t operations, std::chrono::steady_clock::duration)> on_commit;
+    // How the read-write connection is opened (the server keeps the defaults).
+    open_options database;
 };
 
 // The one thread that owns the read-write connection. Operations queue up while a commit is
