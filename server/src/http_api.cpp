@@ -240,8 +240,9 @@ namespace {
 void handle_metrics(application& app, const http_request& request, const std::string& address,
                     const responder& respond) {
     const auto token = request_token(request);
-    const bool allowed = is_loopback_address(address) ||
-                         (!app.opts.metrics_token.empty() && token == app.opts.metrics_token);
+    const bool allowed =
+        is_loopback_address(address) ||
+        (token && !app.opts.metrics_token.empty() && same_secret(*token, app.opts.metrics_token));
     if (!allowed) {
         return respond(error_response(
             request, make_error(error_code::forbidden, "metrics are for the operator only")));

@@ -53,7 +53,7 @@ std::optional<connection_slot> admit(application& app, const tcp::socket& socket
 } // namespace
 
 listener::listener(application& app, const tcp::endpoint& endpoint)
-    : app_(app), acceptor_(net::make_strand(app.ioc)) {
+    : app_(app), acceptor_(net::make_strand(app.ioc)), accept_retry_(acceptor_.get_executor()) {
     if (!app.opts.tls_certificate.empty()) {
         tls_ = make_tls_context(app.opts);
     }
@@ -71,6 +71,7 @@ void listener::stop() {
     net::post(acceptor_.get_executor(), [self = shared_from_this()] {
         boost::system::error_code ec;
         self->acceptor_.close(ec);
+        self->accept_retry_.cancel();
     });
 }
 
@@ -90,24 +91,33 @@ void listener::do_accept() {
             if (ec == net::error::operation_aborted || !self->acceptor_.is_open()) {
                 return;
             }
-            if (!ec) {
-                auto slot = admit(self->app_, socket);
-                if (!slot) {
-                    // Closed before a byte is read: the cheapest answer to a flood.
-                    socket.close(ec);
-                    return self->do_accept();
-                }
-                // Chat frames are small and latency matters more than packet count.
-                socket.set_option(tcp::no_delay(true), ec);
-                if (self->tls_) {
-                    std::make_shared<tls_http_session>(self->app_, std::move(socket),
-                                                       self->tls_.get(), std::move(*slot))
-                        ->run();
-                } else {
-                    std::make_shared<plain_http_session>(self->app_, std::move(socket), nullptr,
-                                                         std::move(*slot))
-                        ->run();
-                }
+            if (ec) {
+                // The connection stays in the backlog; try again once something may have closed.
+                log::write(log::level::warn, "accept.failed", {{"reason", ec.message()}});
+                self->accept_retry_.expires_after(std::chrono::milliseconds{100});
+                self->accept_retry_.async_wait([self](boost::system::error_code wait_ec) {
+                    if (!wait_ec && self->acceptor_.is_open()) {
+                        self->do_accept();
+                    }
+                });
+                return;
+            }
+            auto slot = admit(self->app_, socket);
+            if (!slot) {
+                // Closed before a byte is read: the cheapest answer to a flood.
+                socket.close(ec);
+                return self->do_accept();
+            }
+            // Chat frames are small and latency matters more than packet count.
+            socket.set_option(tcp::no_delay(true), ec);
+            if (self->tls_) {
+                std::make_shared<tls_http_session>(self->app_, std::move(socket), self->tls_.get(),
+                                                   std::move(*slot))
+                    ->run();
+            } else {
+                std::make_shared<plain_http_session>(self->app_, std::move(socket), nullptr,
+                                                     std::move(*slot))
+                    ->run();
             }
             self->do_accept();
         });

@@ -4,6 +4,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <memory>
 
 namespace carecircle::server {
@@ -27,6 +28,9 @@ private:
 
     application& app_;
     boost::asio::ip::tcp::acceptor acceptor_;
+    // After a failed accept (typically out of file descriptors) the next one waits on this,
+    // rather than failing again at once and spinning a thread.
+    boost::asio::steady_timer accept_retry_;
     std::shared_ptr<boost::asio::ssl::context> tls_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <argon2.h>
 #include <array>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <stdexcept>
@@ -69,6 +70,11 @@ std::string hash_token(std::string_view token) {
         throw std::runtime_error("SHA-256 failed");
     }
     return std::string(reinterpret_cast<const char*>(digest.data()), length);
+}
+
+bool same_secret(std::string_view presented, std::string_view expected) {
+    return presented.size() == expected.size() &&
+           CRYPTO_memcmp(presented.data(), expected.data(), expected.size()) == 0;
 }
 
 } // namespace carecircle::server

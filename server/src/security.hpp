@@ -15,4 +15,8 @@ std::string new_token();
 // What the database and the memory keep instead of the token: its SHA-256 digest.
 std::string hash_token(std::string_view token);
 
+// Compares a presented secret with the configured one in time that does not depend on where
+// they first differ, so a remote client cannot find a token byte by byte.
+bool same_secret(std::string_view presented, std::string_view expected);
+
 } // namespace carecircle::server
