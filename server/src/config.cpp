@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <boost/program_options.hpp>
+#include <boost/url/parse.hpp>
 #include <cctype>
 #include <fstream>
 
@@ -12,6 +13,32 @@ namespace po = boost::program_options;
 namespace {
 
 constexpr std::string_view env_prefix = "CARECIRCLE_";
+
+// The origin a browser sends for pages at `address`: scheme://host, plus :port unless it is the
+// scheme's default, in lower case. Only absolute http(s) addresses with no user, path, query or
+// fragment qualify.
+std::optional<std::string> origin_of(std::string_view address) {
+    namespace urls = boost::urls;
+    auto parsed = urls::parse_absolute_uri(address);
+    if (!parsed) {
+        return std::nullopt;
+    }
+    const auto& url = *parsed;
+    const bool https = url.scheme_id() == urls::scheme::https;
+    if ((!https && url.scheme_id() != urls::scheme::http) || url.encoded_host().empty() ||
+        url.has_userinfo() || url.has_query() ||
+        !(url.encoded_path().empty() || url.encoded_path() == "/")) {
+        return std::nullopt;
+    }
+    std::string origin =
+        std::string(https ? "https://" : "http://") + std::string(url.encoded_host());
+    if (url.has_port() && url.port_number() != (https ? 443 : 80)) {
+        origin += ':' + std::string(url.port());
+    }
+    std::transform(origin.begin(), origin.end(), origin.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return origin;
+}
 
 // HOST:PORT, where HOST may be a bracketed IPv6 address.
 bool split_listen(const std::string& listen, options& opts) {
@@ -42,6 +69,7 @@ struct raw_settings {
     std::string web_root;
     std::string tls_cert;
     std::string tls_key;
+    std::string public_url;
     std::string log_level = "info";
     long handshake_timeout_seconds = 30;
     long login_window_seconds = 15 * 60;
@@ -62,6 +90,8 @@ po::options_description describe(options& opts, raw_settings& raw) {
         ("web-root", po::value(&raw.web_root), "folder of the web client")
         ("tls-cert", po::value(&raw.tls_cert), "PEM certificate chain: serve HTTPS and WSS")
         ("tls-key", po::value(&raw.tls_key), "PEM private key of the certificate")
+        ("public-url", po::value(&raw.public_url),
+         "the address people use, e.g. https://care.example.org (its origin opens WebSockets)")
         ("allowed-origin", po::value(&opts.allowed_origins)->composing(),
          "another origin that may open WebSockets (repeatable)")
         ("metrics-token", po::value(&opts.metrics_token),
@@ -87,6 +117,8 @@ po::options_description describe(options& opts, raw_settings& raw) {
          "failed sign-ins from one client address within the window before it is locked")
         ("login-window-seconds", po::value(&raw.login_window_seconds),
          "sliding window over which failed sign-ins are counted")
+        ("registrations-per-address", po::value(&opts.registrations_per_address),
+         "accounts created from one client address per hour (0: no limit)")
         ("max-connections-per-ip", po::value(&opts.max_connections_per_ip),
          "open connections allowed from one client address (0: no limit)")
         ("io-threads", po::value(&opts.io_threads), "threads running network I/O")
@@ -153,6 +185,15 @@ std::optional<serve_config> read_serve_config(const std::vector<std::string>& ar
         errors << "carecircle: tls-cert and tls-key go together\n";
         return std::nullopt;
     }
+    if (!raw.public_url.empty()) {
+        auto origin = origin_of(raw.public_url);
+        if (!origin) {
+            errors << "carecircle: public-url must be an http or https address with no path, "
+                      "such as https://care.example.org\n";
+            return std::nullopt;
+        }
+        opts.public_origin = *origin;
+    }
     opts.tls_certificate = raw.tls_cert;
     opts.tls_private_key = raw.tls_key;
     if (!split_listen(raw.listen, opts)) {
@@ -197,6 +238,7 @@ void print_config(const options& opts, std::ostream& out) {
     for (const auto& origin : opts.allowed_origins) {
         out << "allowed-origin = " << origin << '\n';
     }
+    out << "public-url = " << opts.public_origin << '\n';
     out << "metrics-token = " << (opts.metrics_token.empty() ? "" : "(set, hidden)") << '\n'
         << "log-level = " << opts.log_level << '\n'
         << "trust-proxy = " << (opts.trust_proxy ? "true" : "false") << '\n'
@@ -212,6 +254,7 @@ void print_config(const options& opts, std::ostream& out) {
         << "login-failures-per-user = " << opts.login_failures_per_user << '\n'
         << "login-failures-per-address = " << opts.login_failures_per_address << '\n'
         << "login-window-seconds = " << opts.login_window.count() << '\n'
+        << "registrations-per-address = " << opts.registrations_per_address << '\n'
         << "io-threads = " << opts.io_threads << '\n'
         << "read-connections = " << opts.read_connections << '\n'
         << "reminder-lead-minutes = " << opts.reminder_lead.count() << '\n'

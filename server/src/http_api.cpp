@@ -93,7 +93,8 @@ void start_session(application& app, http_request request, User user, bool secur
         });
 }
 
-void handle_register(application& app, http_request request, bool secure, responder respond) {
+void handle_register(application& app, http_request request, const std::string& address,
+                     bool secure, responder respond) {
     credentials in;
     if (auto problem = read_credentials(request, true, in)) {
         return respond(error_response(request, *problem));
@@ -107,6 +108,18 @@ void handle_register(application& app, http_request request, bool secure, respon
     }
     if (problem) {
         return respond(error_response(request, make_error(error_code::bad_request, *problem)));
+    }
+    // Counted only once the request is well formed, so a typo costs nobody a place. Loopback
+    // is this machine (the operator's scripts and load tests), or nginx when it sent no
+    // client address, and is not counted.
+    if (auto wait =
+            is_loopback_address(address) ? std::nullopt : app.state.take_registration(address)) {
+        auto limited = make_error(error_code::rate_limited,
+                                  "too many new accounts from this address; try later");
+        limited.retry_after_ms = std::chrono::milliseconds(*wait).count();
+        auto response = error_response(request, limited);
+        response.set(http::field::retry_after, std::to_string(wait->count()));
+        return respond(std::move(response));
     }
     boost::asio::post(app.password_pool, [&app, request = std::move(request), in, secure,
                                           respond = std::move(respond)]() mutable {
@@ -309,7 +322,7 @@ void handle_api(application& app, http_request request, std::string remote_addre
         return handle_metrics(app, request, remote_address, respond);
     }
     if (target == "/api/register" && method == http::verb::post) {
-        return handle_register(app, std::move(request), secure, std::move(respond));
+        return handle_register(app, std::move(request), remote_address, secure, std::move(respond));
     }
     if (target == "/api/login" && method == http::verb::post) {
         return handle_login(app, std::move(request), remote_address, secure, std::move(respond));

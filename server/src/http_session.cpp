@@ -24,7 +24,7 @@ std::string_view path_of(std::string_view target) {
 }
 
 // PROTOCOL.md section 3: an Origin that is present must be the server's own (scheme, host and
-// port of the Host header) or one configured as allowed.
+// port of the Host header, or the configured public URL) or one configured as allowed.
 bool origin_allowed(const http_request& request, const options& opts, bool secure) {
     auto origin = request.find(http::field::origin);
     if (origin == request.end()) {
@@ -33,7 +33,7 @@ bool origin_allowed(const http_request& request, const options& opts, bool secur
     const std::string_view value = origin->value();
     const std::string own =
         std::string(secure ? "https://" : "http://") + std::string(request[http::field::host]);
-    if (value == own) {
+    if (value == own || (!opts.public_origin.empty() && value == opts.public_origin)) {
         return true;
     }
     for (const auto& allowed : opts.allowed_origins) {

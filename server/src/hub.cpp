@@ -450,15 +450,37 @@ std::optional<std::chrono::seconds> hub::login_locked(const std::string& usernam
 void hub::set_login_limits(std::size_t per_user, std::size_t per_address,
                            std::chrono::seconds window) {
     std::lock_guard lock(mutex_);
-    login_failures_by_name_ = failure_window(per_user, window);
-    login_failures_by_address_ = failure_window(per_address, window);
+    login_failures_by_name_ = event_window(per_user, window);
+    login_failures_by_address_ = event_window(per_address, window);
 }
 
 void hub::login_failed(const std::string& username, const std::string& address) {
     std::lock_guard lock(mutex_);
     const auto now = std::chrono::steady_clock::now();
-    login_failures_by_name_.record_failure(username, now);
-    login_failures_by_address_.record_failure(address, now);
+    login_failures_by_name_.record(username, now);
+    login_failures_by_address_.record(address, now);
+}
+
+std::optional<std::chrono::seconds> hub::take_registration(const std::string& address) {
+    std::lock_guard lock(mutex_);
+    if (!registrations_by_address_) {
+        return std::nullopt;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (auto wait = registrations_by_address_->locked(address, now)) {
+        return wait;
+    }
+    registrations_by_address_->record(address, now);
+    return std::nullopt;
+}
+
+void hub::set_registration_limit(std::size_t per_address_per_hour) {
+    std::lock_guard lock(mutex_);
+    if (per_address_per_hour == 0) {
+        registrations_by_address_.reset();
+    } else {
+        registrations_by_address_.emplace(per_address_per_hour, std::chrono::hours(1));
+    }
 }
 
 } // namespace carecircle::server

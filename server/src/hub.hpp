@@ -92,6 +92,9 @@ public:
     std::optional<std::chrono::seconds> login_locked(const std::string& username,
                                                      const std::string& address);
     void login_failed(const std::string& username, const std::string& address);
+    // Counts a registration from `address`, or says how long until it may register again.
+    std::optional<std::chrono::seconds> take_registration(const std::string& address);
+    void set_registration_limit(std::size_t per_address_per_hour);
     // Replaces the sign-in limits (and forgets failures so far); call before serving.
     void set_login_limits(std::size_t per_user, std::size_t per_address,
                           std::chrono::seconds window);
@@ -114,8 +117,9 @@ private:
     std::map<std::pair<GroupId, UserId>, timestamp> mutes_;
     std::unordered_map<UserId, std::vector<std::weak_ptr<connection>>> connections_;
     std::unordered_map<UserId, token_bucket> send_buckets_;
-    failure_window login_failures_by_name_{10, std::chrono::minutes(15)};
-    failure_window login_failures_by_address_{50, std::chrono::minutes(15)};
+    event_window login_failures_by_name_{10, std::chrono::minutes(15)};
+    event_window login_failures_by_address_{50, std::chrono::minutes(15)};
+    std::optional<event_window> registrations_by_address_{event_window{20, std::chrono::hours(1)}};
 };
 
 } // namespace carecircle::server

@@ -16,6 +16,9 @@ struct options {
     std::filesystem::path database = "data/carecircle.db";
     std::filesystem::path web_root;
     std::vector<std::string> allowed_origins;
+    // The address people use (the public-url setting), kept as its origin: scheme://host[:port].
+    // Browsers there may open WebSockets even when the Host header the server sees differs.
+    std::string public_origin;
     // GET /metrics answers loopback clients, and others that send this as a bearer token.
     std::string metrics_token;
     std::string log_level = "info";
@@ -40,6 +43,10 @@ struct options {
     std::size_t login_failures_per_user = 10;
     std::size_t login_failures_per_address = 50;
     std::chrono::seconds login_window{15 * 60};
+    // Accounts created from one client address within an hour; over it, registration answers
+    // 429 until the oldest falls out of the hour. Each one costs an Argon2 hash on the one
+    // hashing thread, so a flood would otherwise slow everyone's sign-in. 0 lifts the limit.
+    std::size_t registrations_per_address = 20;
     // A WebSocket that sends nothing for half this long is pinged, and dropped when nothing at
     // all (a pong included) arrives within the whole of it.
     std::chrono::seconds ws_idle_timeout{300};

@@ -25,14 +25,13 @@ std::optional<std::chrono::milliseconds> token_bucket::take(double rate, double 
     return std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(wait_seconds * 1000)));
 }
 
-void failure_window::forget_old(std::deque<steady_time>& failures, steady_time now) const {
+void event_window::forget_old(std::deque<steady_time>& failures, steady_time now) const {
     while (!failures.empty() && now - failures.front() >= window_) {
         failures.pop_front();
     }
 }
 
-std::optional<std::chrono::seconds> failure_window::locked(const std::string& key,
-                                                           steady_time now) {
+std::optional<std::chrono::seconds> event_window::locked(const std::string& key, steady_time now) {
     auto it = failures_.find(key);
     if (it == failures_.end()) {
         return std::nullopt;
@@ -49,7 +48,7 @@ std::optional<std::chrono::seconds> failure_window::locked(const std::string& ke
     return std::chrono::ceil<std::chrono::seconds>(until - now);
 }
 
-void failure_window::record_failure(const std::string& key, steady_time now) {
+void event_window::record(const std::string& key, steady_time now) {
     auto& failures = failures_[key];
     forget_old(failures, now);
     failures.push_back(now);

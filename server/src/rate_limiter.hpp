@@ -22,15 +22,15 @@ private:
     steady_time last_{};
 };
 
-// Failed sign-ins per key (a username or an address) within a sliding window.
-class failure_window {
+// Events per key within a sliding window: failed sign-ins per username or address, and
+// registrations per address. Over the limit, the key is locked until its oldest event expires.
+class event_window {
 public:
-    failure_window(std::size_t limit, std::chrono::seconds window)
-        : limit_(limit), window_(window) {}
+    event_window(std::size_t limit, std::chrono::seconds window) : limit_(limit), window_(window) {}
 
     // How long the key stays locked out, if it is.
     std::optional<std::chrono::seconds> locked(const std::string& key, steady_time now);
-    void record_failure(const std::string& key, steady_time now);
+    void record(const std::string& key, steady_time now);
 
 private:
     void forget_old(std::deque<steady_time>& failures, steady_time now) const;

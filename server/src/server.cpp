@@ -31,6 +31,7 @@ application::application(net::io_context& io, server::options settings)
     state.load(db);
     state.set_login_limits(opts.login_failures_per_user, opts.login_failures_per_address,
                            opts.login_window);
+    state.set_registration_limit(opts.registrations_per_address);
 }
 
 namespace {
