@@ -5,6 +5,7 @@
 #include "listener.hpp"
 #include "log.hpp"
 #include "meetup_reminders.hpp"
+#include "send_batch.hpp"
 
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -23,6 +24,10 @@ application::application(net::io_context& io, server::options settings)
                  [this](std::size_t operations, std::chrono::steady_clock::duration took) {
                      stats.write_batch_size.observe(static_cast<double>(operations));
                      stats.commit_seconds.observe(std::chrono::duration<double>(took).count());
+                 },
+                 [](const std::function<void()>& run_completions) {
+                     const send_batch batch;
+                     run_completions();
                  }}),
       reads(opts.database, opts.read_connections) {
     auto db = storage::open_database(opts.database, storage::access::read_only);

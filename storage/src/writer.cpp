@@ -91,10 +91,17 @@ void writer::commit_batch(std::deque<pending>& batch) {
     if (options_.on_commit) {
         options_.on_commit(batch.size(), std::chrono::steady_clock::now() - started);
     }
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-        if (batch[i].done) {
-            batch[i].done(outcomes[i]);
+    const auto run_completions = [&] {
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            if (batch[i].done) {
+                batch[i].done(outcomes[i]);
+            }
         }
+    };
+    if (options_.around_completions) {
+        options_.around_completions(run_completions);
+    } else {
+        run_completions();
     }
 }
 

@@ -9,6 +9,7 @@
 #include <boost/beast/websocket.hpp>
 #include <cctype>
 #include <gtest/gtest.h>
+#include <set>
 #include <stdexcept>
 
 namespace carecircle::test {
@@ -263,6 +264,8 @@ struct ws_client::impl {
     int close_code = still_open;
     std::string close_text;
     std::int64_t next_id = 1;
+    std::multiset<std::string> pings_unanswered;
+    int matching_pongs = 0;
 
     ~impl() {
         if (closed)
@@ -306,6 +309,15 @@ struct ws_client::impl {
                 req.insert(name, value);
         }));
         ws.auto_fragment(false); // one message, one frame: the frame limit is what is tested
+        ws.control_callback([this](websocket::frame_type kind, beast::string_view payload) {
+            if (kind != websocket::frame_type::pong)
+                return;
+            auto it = pings_unanswered.find(std::string(payload));
+            if (it != pings_unanswered.end()) {
+                pings_unanswered.erase(it);
+                ++matching_pongs;
+            }
+        });
         ws.read_message_max(64 * 1024 * 1024);
 
         websocket::response_type res;
@@ -566,6 +578,28 @@ bool ws_client::send_text(std::string_view text) {
 
 bool ws_client::send_binary(std::string_view bytes) {
     return impl_->write(bytes, true);
+}
+
+bool ws_client::send_ping(std::string_view payload) {
+    auto& in = *impl_;
+    if (in.closed)
+        return false;
+    in.pings_unanswered.emplace(payload);
+    beast::error_code ec;
+    bool done = false;
+    in.ws.async_ping(websocket::ping_data(payload.data(), payload.size()),
+                     [&](beast::error_code e) {
+                         ec = e;
+                         done = true;
+                     });
+    if (!run_until(
+            in.ioc, [&] { return done; }, clock_type::now() + default_timeout))
+        throw std::runtime_error("WebSocket ping did not go out in time");
+    return !ec;
+}
+
+int ws_client::matching_pongs() const {
+    return impl_->matching_pongs;
 }
 
 int ws_client::wait_close(std::chrono::milliseconds timeout) {

@@ -143,6 +143,10 @@ public:
     // Raw frames. Write errors are reported as false (the server may already have closed).
     bool send_text(std::string_view text);
     bool send_binary(std::string_view bytes);
+    // A ping with `payload`; the pongs that come back are counted as frames are read.
+    bool send_ping(std::string_view payload);
+    // Pongs received so far whose payload equals what one of our pings carried.
+    int matching_pongs() const;
 
     // Waits for the connection to end; returns the close code the server sent,
     // closed_without_code, or still_open when it did not end within `timeout`.

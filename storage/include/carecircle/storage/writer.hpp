@@ -18,6 +18,10 @@ struct writer_options {
     std::size_t max_batch = 512;
     // Told after each commit how many operations it held and how long it took (for metrics).
     std::function<void(std::size_t operations, std::chrono::steady_clock::duration)> on_commit;
+    // Called once per batch with a function that runs all its completions in order, so the
+    // caller can surround them (the server gathers what they send and sends it per
+    // connection). Unset: the completions just run.
+    std::function<void(const std::function<void()>& run_completions)> around_completions;
 };
 
 // The one thread that owns the read-write connection. Operations queue up while a commit is
