@@ -47,16 +47,20 @@ void messages_send(const request_context& ctx, const json::object& params) {
                 return ctx.fail(error_code::internal, "the message could not be saved");
             }
             auto encoded = protocol::to_json(result->message);
-            if (!result->duplicate) {
-                // Completions run in commit order, so every connection sees seqs in order.
-                ctx.app->state.message_committed(result->message.group, result->message.seq);
-                const auto delivered = ctx.app->state.broadcast(
-                    result->message.group,
-                    make_frame(protocol::encode_event("message.created", {{"message", encoded}})));
-                ctx.app->stats.messages_sent.fetch_add(1, std::memory_order_relaxed);
-                ctx.app->stats.deliveries.fetch_add(delivered, std::memory_order_relaxed);
+            if (result->duplicate) {
+                return ctx.reply({{"message", std::move(encoded)}});
             }
+            ctx.app->state.message_committed(result->message.group, result->message.seq);
+            // The sender hears first (as PROTOCOL.md orders it), so it can send its next
+            // message while the members' copies are still going out; more messages then wait
+            // for each commit, and each member gets more of them per write.
+            auto event =
+                make_frame(protocol::encode_event("message.created", {{"message", encoded}}));
             ctx.reply({{"message", std::move(encoded)}});
+            // Completions run in commit order, so every connection sees seqs in order.
+            const auto delivered = ctx.app->state.broadcast(result->message.group, event);
+            ctx.app->stats.messages_sent.fetch_add(1, std::memory_order_relaxed);
+            ctx.app->stats.deliveries.fetch_add(delivered, std::memory_order_relaxed);
         });
 }
 
