@@ -20,7 +20,7 @@ application::application(net::io_context& io, server::options settings)
     : ioc(io), opts(std::move(settings)),
       writer(opts.database,
              storage::writer_options{
-                 512,
+                 512, std::chrono::microseconds(300), std::chrono::milliseconds(2),
                  [this](std::size_t operations, std::chrono::steady_clock::duration took) {
                      stats.write_batch_size.observe(static_cast<double>(operations));
                      stats.commit_seconds.observe(std::chrono::duration<double>(took).count());

@@ -47,6 +47,16 @@ void writer::run() {
             if (queue_.empty()) {
                 return; // stopping, and everything queued has been committed
             }
+            const auto give_up = std::chrono::steady_clock::now() + options_.linger_max;
+            while (options_.linger.count() > 0 && !stopping_ &&
+                   queue_.size() < options_.max_batch &&
+                   std::chrono::steady_clock::now() < give_up) {
+                const auto before = queue_.size();
+                if (!wake_.wait_for(lock, options_.linger,
+                                    [&] { return stopping_ || queue_.size() > before; })) {
+                    break; // nothing more came: commit what there is
+                }
+            }
             while (!queue_.empty() && batch.size() < options_.max_batch) {
                 batch.push_back(std::move(queue_.front()));
                 queue_.pop_front();
