@@ -74,8 +74,14 @@ void messages_history(const request_context& ctx, const json::object& params) {
     }
     ctx.app->reads.submit([ctx, req](SQLite::Database& db) {
         try {
-            const auto page = storage::read_history(
-                db, storage::history_query{req.group, req.before, req.after, req.limit});
+            // A read-pool thread keeps its one connection for life, so the statements
+            // prepared on it can stay with the thread.
+            thread_local std::unique_ptr<storage::history_reader> reader;
+            if (!reader || &reader->database() != &db) {
+                reader = std::make_unique<storage::history_reader>(db);
+            }
+            const auto page =
+                reader->read(storage::history_query{req.group, req.before, req.after, req.limit});
             json::array messages;
             messages.reserve(page.messages.size());
             for (const auto& message : page.messages) {
