@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace carecircle::server {
 
@@ -17,6 +19,8 @@ public:
     virtual ~connection() = default;
 
     virtual void send(std::shared_ptr<const std::string> frame) = 0;
+    // Several frames in order, queued together.
+    virtual void send_all(std::vector<std::shared_ptr<const std::string>> frames) = 0;
     virtual void close(std::uint16_t code) = 0;
 
     UserId user() const { return user_; }
@@ -27,10 +31,11 @@ private:
     std::string token_hash_;
 };
 
+// A complete WebSocket text frame as it goes on the wire, header and payload. Frames from a
+// server are never masked (RFC 6455 section 5.1), so one copy serves every recipient.
 using frame_ptr = std::shared_ptr<const std::string>;
 
-inline frame_ptr make_frame(std::string text) {
-    return std::make_shared<const std::string>(std::move(text));
-}
+// Frames `text` (already valid UTF-8: the server's own JSON) as one unfragmented text frame.
+frame_ptr make_frame(std::string_view text);
 
 } // namespace carecircle::server

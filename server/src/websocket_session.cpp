@@ -2,6 +2,7 @@
 
 #include "carecircle/protocol/encode.hpp"
 #include "log.hpp"
+#include "send_batch.hpp"
 #include "ws_context.hpp"
 
 #include <boost/asio/post.hpp>
@@ -32,12 +33,12 @@ template <class Stream> websocket_session<Stream>::~websocket_session() {
         app_.state.detach(this);
         app_.stats.connections_open.fetch_sub(1, std::memory_order_relaxed);
     }
-    app_.stats.outgoing_queued.fetch_sub(static_cast<std::int64_t>(queue_.size()),
-                                         std::memory_order_relaxed);
 }
 
 template <class Stream> void websocket_session<Stream>::run(http_request upgrade) {
     // The WebSocket stream keeps its own timeouts (with pings when idle) from here on.
+    ws_.next_layer().set_owner(this->shared_from_this());
+    ws_.next_layer().set_queue_gauge(&app_.stats.outgoing_queued);
     beast::get_lowest_layer(ws_).expires_never();
     auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
     timeouts.idle_timeout = app_.opts.ws_idle_timeout; // keep_alive_pings stays on
@@ -104,9 +105,21 @@ template <class Stream> void websocket_session<Stream>::on_read(beast::error_cod
 }
 
 template <class Stream> void websocket_session<Stream>::send(frame_ptr frame) {
+    if (auto* batch = send_batch::current()) {
+        return batch->add(this->shared_from_this(), std::move(frame));
+    }
     net::post(ws_.get_executor(),
               [self = this->shared_from_this(), frame = std::move(frame)]() mutable {
                   self->enqueue(std::move(frame));
+              });
+}
+
+template <class Stream> void websocket_session<Stream>::send_all(std::vector<frame_ptr> frames) {
+    net::post(ws_.get_executor(),
+              [self = this->shared_from_this(), frames = std::move(frames)]() mutable {
+                  for (auto& frame : frames) {
+                      self->enqueue(std::move(frame));
+                  }
               });
 }
 
@@ -119,50 +132,16 @@ template <class Stream> void websocket_session<Stream>::enqueue(frame_ptr frame)
     if (close_code_) {
         return;
     }
-    if (queue_.size() >= app_.opts.max_outgoing_messages) {
+    auto& out = ws_.next_layer();
+    if (out.pending_data() >= app_.opts.max_outgoing_messages) {
         // A slow consumer is closed rather than allowed to grow the server's memory; it will
         // reconnect and catch up with messages.history.
         app_.stats.slow_consumers_closed.fetch_add(1, std::memory_order_relaxed);
         log::write(log::level::warn, "ws.slow_consumer_closed",
                    {{"conn", id_}, {"user", this->user().value}});
-        drop_queue();
         return start_close(websocket::close_code::policy_error);
     }
-    queue_.push_back(std::move(frame));
-    app_.stats.outgoing_queued.fetch_add(1, std::memory_order_relaxed);
-    if (!writing_) {
-        do_write();
-    }
-}
-
-template <class Stream> void websocket_session<Stream>::do_write() {
-    writing_ = true;
-    // The frame being written is held apart from the queue, so clearing the queue on close
-    // never frees bytes the socket is still sending.
-    in_flight_ = std::move(queue_.front());
-    queue_.pop_front();
-    app_.stats.outgoing_queued.fetch_sub(1, std::memory_order_relaxed);
-    ws_.text(true);
-    ws_.async_write(
-        net::buffer(*in_flight_),
-        beast::bind_front_handler(&websocket_session::on_write, this->shared_from_this()));
-}
-
-template <class Stream>
-void websocket_session<Stream>::on_write(beast::error_code ec, std::size_t) {
-    writing_ = false;
-    in_flight_.reset();
-    if (ec) {
-        drop_queue();
-        beast::get_lowest_layer(ws_).close();
-        return;
-    }
-    if (close_code_) {
-        return do_close();
-    }
-    if (!queue_.empty()) {
-        do_write();
-    }
+    out.send(std::move(frame));
 }
 
 template <class Stream> void websocket_session<Stream>::start_close(std::uint16_t code) {
@@ -170,7 +149,8 @@ template <class Stream> void websocket_session<Stream>::start_close(std::uint16_
         return;
     }
     close_code_ = code;
-    drop_queue();
+    // Frames already handed to the socket finish; the close frame queues up behind them.
+    ws_.next_layer().drop_pending_data();
     if (!ws_.is_open()) {
         return; // the peer has gone already; nothing to say goodbye to
     }
@@ -180,25 +160,9 @@ template <class Stream> void websocket_session<Stream>::start_close(std::uint16_
             beast::get_lowest_layer(self->ws_).close();
         }
     });
-    if (!writing_) {
-        do_close();
-    }
-}
-
-template <class Stream> void websocket_session<Stream>::do_close() {
-    if (close_sent_ || !ws_.is_open()) {
-        return;
-    }
-    close_sent_ = true;
     ws_.async_close(
         websocket::close_reason(*close_code_),
         [self = this->shared_from_this()](beast::error_code) { self->close_deadline_.cancel(); });
-}
-
-template <class Stream> void websocket_session<Stream>::drop_queue() {
-    app_.stats.outgoing_queued.fetch_sub(static_cast<std::int64_t>(queue_.size()),
-                                         std::memory_order_relaxed);
-    queue_.clear();
 }
 
 template class websocket_session<plain_stream>;

@@ -4,13 +4,13 @@
 #include "connection.hpp"
 #include "connection_limit.hpp"
 #include "http_types.hpp"
+#include "outbound_stream.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
-#include <deque>
 #include <memory>
 
 namespace carecircle::server {
@@ -20,7 +20,9 @@ using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 
 // One signed-in WebSocket over plain TCP or TLS. It owns its socket, its read buffer and a
 // bounded queue of frames to send; everything runs on its strand, and others reach it only
-// through send() and close().
+// through send() and close(). Beast reads frames and writes the control frames; the data
+// frames, already framed once for all their recipients, go through the outbound_stream
+// beneath it, which is also where Beast's own writes queue up.
 template <class Stream>
 class websocket_session : public connection,
                           public std::enable_shared_from_this<websocket_session<Stream>> {
@@ -32,6 +34,7 @@ public:
     void run(http_request upgrade);
 
     void send(frame_ptr frame) override;
+    void send_all(std::vector<frame_ptr> frames) override;
     void close(std::uint16_t code) override;
 
 private:
@@ -39,22 +42,14 @@ private:
     void do_read();
     void on_read(boost::beast::error_code ec, std::size_t bytes);
     void enqueue(frame_ptr frame);
-    void do_write();
-    void on_write(boost::beast::error_code ec, std::size_t bytes);
     void start_close(std::uint16_t code);
-    void drop_queue();
-    void do_close();
 
     application& app_;
-    boost::beast::websocket::stream<Stream> ws_;
+    boost::beast::websocket::stream<outbound_stream<Stream>> ws_;
     boost::beast::flat_buffer buffer_;
     boost::asio::steady_timer close_deadline_;
-    std::deque<frame_ptr> queue_;
-    frame_ptr in_flight_;
-    bool writing_ = false;
     bool attached_ = false;
     std::optional<std::uint16_t> close_code_; // set once a close has been decided
-    bool close_sent_ = false;
     std::uint64_t id_ = 0; // for logs
     connection_slot slot_;
 };

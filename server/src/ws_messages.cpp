@@ -47,16 +47,20 @@ void messages_send(const request_context& ctx, const json::object& params) {
                 return ctx.fail(error_code::internal, "the message could not be saved");
             }
             auto encoded = protocol::to_json(result->message);
-            if (!result->duplicate) {
-                // Completions run in commit order, so every connection sees seqs in order.
-                ctx.app->state.message_committed(result->message.group, result->message.seq);
-                const auto delivered = ctx.app->state.broadcast(
-                    result->message.group,
-                    make_frame(protocol::encode_event("message.created", {{"message", encoded}})));
-                ctx.app->stats.messages_sent.fetch_add(1, std::memory_order_relaxed);
-                ctx.app->stats.deliveries.fetch_add(delivered, std::memory_order_relaxed);
+            if (result->duplicate) {
+                return ctx.reply({{"message", std::move(encoded)}});
             }
+            ctx.app->state.message_committed(result->message.group, result->message.seq);
+            // The sender hears first (as PROTOCOL.md orders it), so it can send its next
+            // message while the members' copies are still going out; more messages then wait
+            // for each commit, and each member gets more of them per write.
+            auto event =
+                make_frame(protocol::encode_event("message.created", {{"message", encoded}}));
             ctx.reply({{"message", std::move(encoded)}});
+            // Completions run in commit order, so every connection sees seqs in order.
+            const auto delivered = ctx.app->state.broadcast(result->message.group, event);
+            ctx.app->stats.messages_sent.fetch_add(1, std::memory_order_relaxed);
+            ctx.app->stats.deliveries.fetch_add(delivered, std::memory_order_relaxed);
         });
 }
 
@@ -70,8 +74,14 @@ void messages_history(const request_context& ctx, const json::object& params) {
     }
     ctx.app->reads.submit([ctx, req](SQLite::Database& db) {
         try {
-            const auto page = storage::read_history(
-                db, storage::history_query{req.group, req.before, req.after, req.limit});
+            // A read-pool thread keeps its one connection for life, so the statements
+            // prepared on it can stay with the thread.
+            thread_local std::unique_ptr<storage::history_reader> reader;
+            if (!reader || &reader->database() != &db) {
+                reader = std::make_unique<storage::history_reader>(db);
+            }
+            const auto page =
+                reader->read(storage::history_query{req.group, req.before, req.after, req.limit});
             json::array messages;
             messages.reserve(page.messages.size());
             for (const auto& message : page.messages) {

@@ -76,22 +76,35 @@ append_result append_message(SQLite::Database& db, const new_message& message) {
                          false};
 }
 
-history_page read_history(SQLite::Database& db, const history_query& q) {
-    // One row more than asked tells whether more lie beyond the page.
-    std::string sql = message_columns;
-    if (q.after) {
-        sql += "WHERE m.group_id = ? AND m.seq > ? ORDER BY m.seq ASC LIMIT ?";
-    } else if (q.before) {
-        sql += "WHERE m.group_id = ? AND m.seq < ? ORDER BY m.seq DESC LIMIT ?";
-    } else {
-        sql += "WHERE m.group_id = ? AND m.seq <= ? ORDER BY m.seq DESC LIMIT ?";
-    }
-    SQLite::Statement query(db, sql);
+namespace {
+
+// One row more than asked tells whether more lie beyond the page.
+constexpr const char* latest_filter =
+    "WHERE m.group_id = ? AND m.seq <= ? ORDER BY m.seq DESC LIMIT ?";
+constexpr const char* before_filter =
+    "WHERE m.group_id = ? AND m.seq < ? ORDER BY m.seq DESC LIMIT ?";
+constexpr const char* after_filter =
+    "WHERE m.group_id = ? AND m.seq > ? ORDER BY m.seq ASC LIMIT ?";
+
+history_page run_history(SQLite::Statement& query, const history_query& q) {
+    // A statement left mid-way would hold its read snapshot and keep WAL checkpoints from
+    // finishing, so it is reset however this ends.
+    struct reset_after {
+        SQLite::Statement& statement;
+        ~reset_after() {
+            try {
+                statement.reset();
+                statement.clearBindings();
+            } catch (...) {
+            }
+        }
+    } guard{query};
     query.bind(1, q.group.value);
     query.bind(2, q.after ? q.after->value : q.before ? q.before->value : INT64_MAX);
     query.bind(3, q.limit + 1);
 
     history_page page;
+    page.messages.reserve(static_cast<std::size_t>(q.limit) + 1);
     while (query.executeStep()) {
         page.messages.push_back(read_message(query));
     }
@@ -103,6 +116,23 @@ history_page read_history(SQLite::Database& db, const history_query& q) {
         std::reverse(page.messages.begin(), page.messages.end());
     }
     return page;
+}
+
+} // namespace
+
+history_page read_history(SQLite::Database& db, const history_query& q) {
+    const char* filter = q.after ? after_filter : q.before ? before_filter : latest_filter;
+    SQLite::Statement query(db, std::string(message_columns) + filter);
+    return run_history(query, q);
+}
+
+history_reader::history_reader(SQLite::Database& db)
+    : db_(db), latest_(db, std::string(message_columns) + latest_filter),
+      before_(db, std::string(message_columns) + before_filter),
+      after_(db, std::string(message_columns) + after_filter) {}
+
+history_page history_reader::read(const history_query& q) {
+    return run_history(q.after ? after_ : q.before ? before_ : latest_, q);
 }
 
 std::optional<Message> find_message(SQLite::Database& db, MessageId id) {

@@ -48,6 +48,16 @@ void writer::run() {
             if (queue_.empty()) {
                 return; // stopping, and everything queued has been committed
             }
+            const auto give_up = std::chrono::steady_clock::now() + options_.linger_max;
+            while (options_.linger.count() > 0 && !stopping_ &&
+                   queue_.size() < options_.max_batch &&
+                   std::chrono::steady_clock::now() < give_up) {
+                const auto before = queue_.size();
+                if (!wake_.wait_for(lock, options_.linger,
+                                    [&] { return stopping_ || queue_.size() > before; })) {
+                    break; // nothing more came: commit what there is
+                }
+            }
             while (!queue_.empty() && batch.size() < options_.max_batch) {
                 batch.push_back(std::move(queue_.front()));
                 queue_.pop_front();
@@ -92,10 +102,17 @@ void writer::commit_batch(std::deque<pending>& batch) {
     if (options_.on_commit) {
         options_.on_commit(batch.size(), std::chrono::steady_clock::now() - started);
     }
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-        if (batch[i].done) {
-            batch[i].done(outcomes[i]);
+    const auto run_completions = [&] {
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            if (batch[i].done) {
+                batch[i].done(outcomes[i]);
+            }
         }
+    };
+    if (options_.around_completions) {
+        options_.around_completions(run_completions);
+    } else {
+        run_completions();
     }
 }
 

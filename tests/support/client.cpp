@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <set>
 #include <stdexcept>
 
 namespace carecircle::test {
@@ -311,6 +312,8 @@ struct ws_client::impl {
     int close_code = still_open;
     std::string close_text;
     std::int64_t next_id = 1;
+    std::multiset<std::string> pings_unanswered;
+    int matching_pongs = 0;
 
     // Calls `f` with whichever stream this connection uses.
     template <class F> decltype(auto) with_ws(F&& f) { return secure ? f(*secure) : f(*plain); }
@@ -371,6 +374,15 @@ struct ws_client::impl {
                 req.insert(name, value);
         }));
         ws.auto_fragment(false); // one message, one frame: the frame limit is what is tested
+        ws.control_callback([this](websocket::frame_type kind, beast::string_view payload) {
+            if (kind != websocket::frame_type::pong)
+                return;
+            auto it = pings_unanswered.find(std::string(payload));
+            if (it != pings_unanswered.end()) {
+                pings_unanswered.erase(it);
+                ++matching_pongs;
+            }
+        });
         ws.read_message_max(64 * 1024 * 1024);
 
         websocket::response_type res;
@@ -661,6 +673,30 @@ bool ws_client::send_text_in_fragments(const std::vector<std::string_view>& frag
         if (!impl_->write_fragment(fragments[i], i + 1 == fragments.size()))
             return false;
     return true;
+}
+
+bool ws_client::send_ping(std::string_view payload) {
+    auto& in = *impl_;
+    if (in.closed)
+        return false;
+    in.pings_unanswered.emplace(payload);
+    beast::error_code ec;
+    bool done = false;
+    in.with_ws([&](auto& ws) {
+        ws.async_ping(websocket::ping_data(payload.data(), payload.size()),
+                      [&](beast::error_code e) {
+                          ec = e;
+                          done = true;
+                      });
+    });
+    if (!run_until(
+            in.ioc, [&] { return done; }, clock_type::now() + default_timeout))
+        throw std::runtime_error("WebSocket ping did not go out in time");
+    return !ec;
+}
+
+int ws_client::matching_pongs() const {
+    return impl_->matching_pongs;
 }
 
 int ws_client::wait_close(std::chrono::milliseconds timeout) {

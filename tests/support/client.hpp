@@ -154,6 +154,10 @@ public:
     bool send_binary(std::string_view bytes);
     // One text message sent as one frame per fragment (the last one ends the message).
     bool send_text_in_fragments(const std::vector<std::string_view>& fragments);
+    // A ping with `payload`; the pongs that come back are counted as frames are read.
+    bool send_ping(std::string_view payload);
+    // Pongs received so far whose payload equals what one of our pings carried.
+    int matching_pongs() const;
 
     // Waits for the connection to end; returns the close code the server sent,
     // closed_without_code, or still_open when it did not end within `timeout`.

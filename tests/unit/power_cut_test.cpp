@@ -63,7 +63,10 @@ protected:
         run_outcome outcome;
         power_cut_vfs vfs("carecircle-power-cut");
         {
-            writer w(path_, writer_options{16, {}, open_options{mode, vfs.name()}});
+            writer_options settings;
+            settings.max_batch = 16;
+            settings.database = open_options{mode, vfs.name()};
+            writer w(path_, settings);
             std::mutex mutex;
             std::vector<std::int64_t> seq_of(messages_sent, 0);
             for (int i = 0; i < messages_sent; ++i) {

@@ -115,6 +115,41 @@ TEST_F(StorageTest, HistoryPagesBackwardAndForward) {
     EXPECT_FALSE(caught_up.has_more);
 }
 
+TEST_F(StorageTest, ReusedHistoryReaderPagesLikeReadHistoryAndSeesLaterCommits) {
+    auto db = open_database(path_, access::read_write);
+    auto f = add_group(db);
+    for (int i = 1; i <= 7; ++i) {
+        append_message(db, text(f, "m" + std::to_string(i)));
+    }
+    auto reading = open_database(path_, access::read_only);
+    history_reader reader(reading);
+    const std::vector<history_query> queries = {{f.group, std::nullopt, std::nullopt, 3},
+                                                {f.group, Seq{5}, std::nullopt, 3},
+                                                {f.group, Seq{2}, std::nullopt, 3},
+                                                {f.group, std::nullopt, Seq{4}, 2},
+                                                {f.group, std::nullopt, Seq{6}, 2}};
+    for (int round = 0; round < 2; ++round) {
+        for (const auto& q : queries) {
+            const auto kept = reader.read(q);
+            const auto fresh = read_history(reading, q);
+            ASSERT_EQ(kept.messages.size(), fresh.messages.size());
+            EXPECT_EQ(kept.has_more, fresh.has_more);
+            for (std::size_t i = 0; i < kept.messages.size(); ++i) {
+                EXPECT_EQ(kept.messages[i].seq, fresh.messages[i].seq);
+                EXPECT_EQ(kept.messages[i].text, fresh.messages[i].text);
+            }
+        }
+    }
+
+    // A statement kept between reads must not keep an old snapshot: a message committed
+    // after one read is in the next.
+    append_message(db, text(f, "m8"));
+    const auto latest = reader.read({f.group, std::nullopt, std::nullopt, 3});
+    ASSERT_EQ(latest.messages.size(), 3u);
+    EXPECT_EQ(latest.messages.back().seq, Seq{8});
+    EXPECT_EQ(latest.messages.back().text, "m8");
+}
+
 TEST_F(StorageTest, WriterRollsBackOnlyTheFailingOperationOfABatch) {
     fixture f;
     {

@@ -3,6 +3,7 @@
 #include "carecircle/protocol/types.hpp"
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +41,21 @@ struct history_page {
 };
 
 history_page read_history(SQLite::Database& db, const history_query& query);
+
+// The history queries of one connection, prepared once and kept: preparing them cost more
+// than running them. Use it only on the thread that owns the connection.
+class history_reader {
+public:
+    explicit history_reader(SQLite::Database& db);
+    history_page read(const history_query& query);
+    const SQLite::Database& database() const { return db_; }
+
+private:
+    SQLite::Database& db_;
+    SQLite::Statement latest_;
+    SQLite::Statement before_;
+    SQLite::Statement after_;
+};
 std::optional<Message> find_message(SQLite::Database& db, MessageId id);
 void mark_message_deleted(SQLite::Database& db, MessageId id);
 

@@ -18,8 +18,18 @@ namespace carecircle::storage {
 struct writer_options {
     // Most operations committed in one transaction.
     std::size_t max_batch = 512;
+    // How long the writer waits for more operations before committing, as long as each wait
+    // brings another one, and at most `linger_max` in all. Clients that pipeline a few
+    // requests have them read one by one; a short wait lets them share a commit instead of
+    // paying an fsync each. Zero: commit at once.
+    std::chrono::microseconds linger{0};
+    std::chrono::microseconds linger_max{0};
     // Told after each commit how many operations it held and how long it took (for metrics).
     std::function<void(std::size_t operations, std::chrono::steady_clock::duration)> on_commit;
+    // Called once per batch with a function that runs all its completions in order, so the
+    // caller can surround them (the server gathers what they send and sends it per
+    // connection). Unset: the completions just run.
+    std::function<void(const std::function<void()>& run_completions)> around_completions;
     // How the read-write connection is opened (the server keeps the defaults).
     open_options database;
 };

@@ -1,0 +1,197 @@
+#pragma once
+
+#include <atomic>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/compose.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/role.hpp>
+#include <boost/beast/core/stream_traits.hpp>
+#include <boost/beast/websocket/teardown.hpp>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace carecircle::server {
+
+// The layer between Beast's WebSocket stream and the socket (plain or TLS) through which
+// every outgoing byte passes, in one queue: data frames framed once by the server and shared
+// by all their recipients, and whatever Beast writes itself (the handshake response, pings,
+// pongs, close frames), copied in. Whatever is queued when a write finishes leaves in the next
+// one gathered write, so a burst of frames costs one system call, and no two writes ever
+// overlap on the socket, so Beast's control frames can never land inside a data frame.
+template <class Next> class outbound_stream {
+public:
+    using next_layer_type = Next;
+    using executor_type = typename Next::executor_type;
+
+    explicit outbound_stream(Next&& next)
+        : next_(std::move(next)), drained_(next_.get_executor()) {}
+    ~outbound_stream() {
+        if (gauge_) {
+            gauge_->fetch_sub(static_cast<std::int64_t>(pending_data_), std::memory_order_relaxed);
+        }
+    }
+    outbound_stream(const outbound_stream&) = delete;
+    outbound_stream& operator=(const outbound_stream&) = delete;
+
+    Next& next_layer() { return next_; }
+    const Next& next_layer() const { return next_; }
+    executor_type get_executor() { return next_.get_executor(); }
+
+    // Whoever owns this stream; every write keeps it alive until the write has finished.
+    void set_owner(std::weak_ptr<void> owner) { owner_ = std::move(owner); }
+    // Counts the data frames waiting to be written (for the server's metrics).
+    void set_queue_gauge(std::atomic<std::int64_t>* gauge) { gauge_ = gauge; }
+
+    // Queues one complete data frame. Only from the stream's strand.
+    void send(std::shared_ptr<const std::string> frame) {
+        if (failed_) {
+            return;
+        }
+        pending_.push_back(entry{std::move(frame), true});
+        ++pending_data_;
+        if (gauge_) {
+            gauge_->fetch_add(1, std::memory_order_relaxed);
+        }
+        start_write();
+    }
+
+    // Data frames queued and not yet handed to the socket.
+    std::size_t pending_data() const { return pending_data_; }
+
+    // Forgets the data frames not yet handed to the socket; a write in progress finishes.
+    void drop_pending_data() {
+        std::erase_if(pending_, [](const entry& e) { return e.data; });
+        if (gauge_) {
+            gauge_->fetch_sub(static_cast<std::int64_t>(pending_data_), std::memory_order_relaxed);
+        }
+        pending_data_ = 0;
+    }
+
+    // True while bytes are queued or being written.
+    bool busy() const { return writing_ || !pending_.empty(); }
+
+    template <class MutableBuffers, class Token>
+    auto async_read_some(const MutableBuffers& buffers, Token&& token) {
+        return next_.async_read_some(buffers, std::forward<Token>(token));
+    }
+
+    // Beast's own writes join the queue and are reported done at once: they are few and
+    // small, and their order with the data frames is kept by the queue.
+    template <class ConstBuffers, class Token>
+    auto async_write_some(const ConstBuffers& buffers, Token&& token) {
+        return boost::asio::async_initiate<Token, void(boost::beast::error_code, std::size_t)>(
+            [this](auto handler, const ConstBuffers& data) {
+                boost::beast::error_code ec;
+                std::size_t taken = 0;
+                if (failed_) {
+                    ec = boost::asio::error::broken_pipe;
+                } else {
+                    auto copy = std::make_shared<std::string>(boost::asio::buffer_size(data), '\0');
+                    taken = boost::asio::buffer_copy(boost::asio::buffer(*copy), data);
+                    pending_.push_back(entry{std::move(copy), false});
+                    start_write();
+                }
+                boost::asio::post(next_.get_executor(),
+                                  boost::beast::bind_front_handler(std::move(handler), ec, taken));
+            },
+            token, buffers);
+    }
+
+    // Waits until everything queued has been written, then hands over to `next`'s teardown.
+    template <class Handler>
+    friend void async_teardown(boost::beast::role_type role, outbound_stream& stream,
+                               Handler&& handler) {
+        boost::asio::async_compose<Handler, void(boost::beast::error_code)>(
+            teardown_op{stream, role}, handler, stream);
+    }
+
+private:
+    struct entry {
+        std::shared_ptr<const std::string> bytes;
+        bool data; // a data frame of the server's, as opposed to bytes Beast wrote
+    };
+
+    struct teardown_op {
+        outbound_stream& stream;
+        boost::beast::role_type role;
+        bool handed_over = false;
+
+        template <class Self> void operator()(Self& self, boost::beast::error_code ec = {}) {
+            if (handed_over) {
+                return self.complete(ec);
+            }
+            if (stream.busy() && !stream.failed_) {
+                stream.drained_.expires_at(boost::asio::steady_timer::time_point::max());
+                return stream.drained_.async_wait(std::move(self));
+            }
+            handed_over = true;
+            using boost::beast::websocket::async_teardown;
+            async_teardown(role, stream.next_, std::move(self));
+        }
+    };
+
+    void start_write() {
+        if (writing_ || pending_.empty() || failed_) {
+            return;
+        }
+        auto owner = owner_.lock();
+        if (!owner) {
+            return; // the session is going away; nobody is left to read the reply
+        }
+        writing_ = true;
+        // Everything queued goes: Asio hands the socket at most 64 buffers per system call.
+        in_flight_.swap(pending_);
+        if (gauge_) {
+            gauge_->fetch_sub(static_cast<std::int64_t>(pending_data_), std::memory_order_relaxed);
+        }
+        pending_data_ = 0;
+        buffers_.clear();
+        buffers_.reserve(in_flight_.size());
+        for (const auto& e : in_flight_) {
+            buffers_.emplace_back(e.bytes->data(), e.bytes->size());
+        }
+        boost::asio::async_write(next_, buffers_,
+                                 [this, owner = std::move(owner)](boost::beast::error_code ec,
+                                                                  std::size_t) { on_written(ec); });
+    }
+
+    void on_written(boost::beast::error_code ec) {
+        writing_ = false;
+        in_flight_.clear();
+        if (ec) {
+            // The peer is gone or the socket broke: nothing more can be delivered. Closing
+            // the socket ends the pending read, which ends the session.
+            failed_ = true;
+            drop_pending_data();
+            pending_.clear();
+            boost::beast::error_code ignored;
+            boost::beast::get_lowest_layer(next_).socket().close(ignored);
+        } else {
+            start_write();
+        }
+        if (!busy() || failed_) {
+            drained_.cancel();
+        }
+    }
+
+    Next next_;
+    boost::asio::steady_timer drained_;
+    std::weak_ptr<void> owner_;
+    std::atomic<std::int64_t>* gauge_ = nullptr;
+    // Vectors rather than deques: an idle connection then holds no queue memory at all.
+    std::vector<entry> pending_;
+    std::size_t pending_data_ = 0;
+    std::vector<entry> in_flight_;
+    std::vector<boost::asio::const_buffer> buffers_;
+    bool writing_ = false;
+    bool failed_ = false;
+};
+
+} // namespace carecircle::server
