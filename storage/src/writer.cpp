@@ -18,9 +18,15 @@ writer::~writer() {
 void writer::submit(work operation, completion done) {
     {
         std::lock_guard lock(mutex_);
-        queue_.push_back(pending{std::move(operation), std::move(done)});
+        if (!finished_) {
+            queue_.push_back(pending{std::move(operation), std::move(done)});
+            wake_.notify_one();
+            return;
+        }
     }
-    wake_.notify_one();
+    // The thread has ended, so nothing would ever run this. It is let go here, on the caller's
+    // thread, while what it holds (a session waiting for its answer) can still be torn down;
+    // left in the queue it would outlive the I/O that owns it.
 }
 
 void writer::stop() {
@@ -46,7 +52,8 @@ void writer::run() {
             std::unique_lock lock(mutex_);
             wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
             if (queue_.empty()) {
-                return; // stopping, and everything queued has been committed
+                finished_ = true; // stopping, and everything queued has been committed
+                return;
             }
             const auto give_up = std::chrono::steady_clock::now() + options_.linger_max;
             while (options_.linger.count() > 0 && !stopping_ &&

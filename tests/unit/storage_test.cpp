@@ -32,15 +32,19 @@ protected:
 
     fixture add_group(SQLite::Database& db) {
         auto user = insert_user(db, "alice", "Alice", "hash", site_role::member, now());
-        auto group = insert_group(db, "Nottingham", "Nottingham", "", group_visibility::public_group,
-                                  user.id, now());
+        auto group = insert_group(db, "Nottingham", "Nottingham", "",
+                                  group_visibility::public_group, user.id, now());
         return {user, group.id};
     }
 
     static new_message text(const fixture& f, std::string body,
                             std::optional<std::string> client_id = std::nullopt) {
-        return new_message{f.group, Author{f.author.id, f.author.username, f.author.display_name},
-                           message_kind::text, std::move(body), std::move(client_id), now()};
+        return new_message{f.group,
+                           Author{f.author.id, f.author.username, f.author.display_name},
+                           message_kind::text,
+                           std::move(body),
+                           std::move(client_id),
+                           now()};
     }
 
     std::filesystem::path dir_;
@@ -182,4 +186,17 @@ TEST_F(StorageTest, WriterRollsBackOnlyTheFailingOperationOfABatch) {
     for (std::size_t i = 0; i < page.messages.size(); ++i) {
         EXPECT_EQ(page.messages[i].seq, Seq{static_cast<std::int64_t>(i + 1)}) << "gap in seq";
     }
+}
+
+TEST_F(StorageTest, WriterLetsGoOfWorkSubmittedAfterItStopped) {
+    writer w(path_, writer_options{});
+    w.stop();
+    // What a late request holds (its session, in the server) must be released now, by the
+    // caller, not kept in a queue that nothing will ever run.
+    auto held = std::make_shared<int>(0);
+    bool ran = false;
+    w.submit([held, &ran](SQLite::Database&) { ran = true; },
+             [held, &ran](std::exception_ptr) { ran = true; });
+    EXPECT_EQ(held.use_count(), 1);
+    EXPECT_FALSE(ran);
 }

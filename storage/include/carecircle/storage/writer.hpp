@@ -50,6 +50,8 @@ public:
     writer(const writer&) = delete;
     writer& operator=(const writer&) = delete;
 
+    // Once stop() has returned, nothing runs any more: a submission is let go at once, without
+    // running its work or its completion.
     void submit(work operation, completion done);
 
     // Finishes every queued operation, then ends the thread.
@@ -72,6 +74,7 @@ private:
     std::condition_variable wake_;
     std::deque<pending> queue_;
     bool stopping_ = false;
+    bool finished_ = false; // the thread has ended; later submissions are let go at once
     std::thread thread_;
 };
 
