@@ -6,10 +6,10 @@
 #include "carecircle/storage/meetups.hpp"
 #include "carecircle/storage/time_codec.hpp"
 #include "carecircle/storage/users.hpp"
+#include "scratch_directory.hpp"
 
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
-#include <random>
 
 using namespace carecircle;
 namespace json = boost::json;
@@ -170,10 +170,6 @@ namespace {
 class MeetupStorage : public ::testing::Test {
 protected:
     void SetUp() override {
-        std::random_device seed;
-        dir_ = std::filesystem::temp_directory_path() /
-               ("carecircle-meetups-" + std::to_string(seed()));
-        std::filesystem::create_directories(dir_);
         db_.emplace(storage::open_database(dir_ / "test.db", storage::access::read_write));
         for (const auto* name : {"ann", "ben", "cat", "dev", "eve"}) {
             users_.push_back(
@@ -193,10 +189,6 @@ protected:
         m.capacity = 2;
         meetup_ = storage::insert_meetup(*db_, m, users_[0], storage::now());
     }
-    void TearDown() override {
-        db_.reset();
-        std::filesystem::remove_all(dir_);
-    }
 
     storage::rsvp_change rsvp(std::size_t user, rsvp_status status,
                               std::string_view occurrence = "2027-02-03T16:00") {
@@ -204,7 +196,7 @@ protected:
                                  meetup_.capacity, storage::now());
     }
 
-    std::filesystem::path dir_;
+    carecircle::test::scratch_directory dir_{"meetups"};
     std::optional<SQLite::Database> db_;
     std::vector<UserId> users_;
     GroupId group_;

@@ -9,12 +9,12 @@
 #include "carecircle/storage/users.hpp"
 #include "carecircle/storage/writer.hpp"
 #include "power_cut_vfs.hpp"
+#include "scratch_directory.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <gtest/gtest.h>
 #include <map>
 #include <mutex>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -42,10 +42,6 @@ struct run_outcome {
 class PowerCut : public ::testing::Test {
 protected:
     void SetUp() override {
-        std::random_device seed;
-        dir_ = std::filesystem::temp_directory_path() /
-               ("carecircle-power-cut-" + std::to_string(seed()));
-        std::filesystem::create_directories(dir_);
         path_ = dir_ / "test.db";
         // Set up and closed cleanly, so everything up to here is on the disk.
         auto db = open_database(path_, access::read_write);
@@ -54,7 +50,6 @@ protected:
                               author_.id, now())
                      .id;
     }
-    void TearDown() override { std::filesystem::remove_all(dir_); }
 
     // Queues every message at once through the real writer (small batches, so there are many
     // commits), and cuts the power during the first commit after `acknowledged_before_the_cut`
@@ -113,7 +108,7 @@ protected:
         return disk;
     }
 
-    std::filesystem::path dir_;
+    carecircle::test::scratch_directory dir_{"power-cut"};
     std::filesystem::path path_;
     User author_;
     GroupId group_{};

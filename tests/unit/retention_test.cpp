@@ -5,9 +5,9 @@
 #include "carecircle/storage/retention.hpp"
 #include "carecircle/storage/time_codec.hpp"
 #include "carecircle/storage/users.hpp"
+#include "scratch_directory.hpp"
 
 #include <gtest/gtest.h>
-#include <random>
 
 using namespace carecircle;
 using namespace carecircle::storage;
@@ -20,10 +20,6 @@ namespace {
 class RetentionTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        std::random_device seed;
-        dir_ = std::filesystem::temp_directory_path() /
-               ("carecircle-retention-" + std::to_string(seed()));
-        std::filesystem::create_directories(dir_);
         db_.emplace(open_database(dir_ / "test.db", access::read_write));
         author_ = insert_user(*db_, "alice", "Alice", "hash", site_role::member, now());
         group_ = add_group("Nottingham");
@@ -35,10 +31,6 @@ protected:
         for (int i = 0; i < 5; ++i) {
             post(group_, "new " + std::to_string(i), now());
         }
-    }
-    void TearDown() override {
-        db_.reset();
-        std::filesystem::remove_all(dir_);
     }
 
     GroupId add_group(const std::string& name) {
@@ -66,7 +58,7 @@ protected:
         return out;
     }
 
-    std::filesystem::path dir_;
+    carecircle::test::scratch_directory dir_{"retention"};
     std::optional<SQLite::Database> db_;
     User author_;
     GroupId group_;

@@ -4,10 +4,10 @@
 #include "carecircle/storage/time_codec.hpp"
 #include "carecircle/storage/users.hpp"
 #include "carecircle/storage/writer.hpp"
+#include "scratch_directory.hpp"
 
 #include <future>
 #include <gtest/gtest.h>
-#include <random>
 
 using namespace carecircle;
 using namespace carecircle::storage;
@@ -16,14 +16,7 @@ namespace {
 
 class StorageTest : public ::testing::Test {
 protected:
-    void SetUp() override {
-        std::random_device seed;
-        dir_ = std::filesystem::temp_directory_path() /
-               ("carecircle-storage-" + std::to_string(seed()));
-        std::filesystem::create_directories(dir_);
-        path_ = dir_ / "test.db";
-    }
-    void TearDown() override { std::filesystem::remove_all(dir_); }
+    void SetUp() override { path_ = dir_ / "test.db"; }
 
     struct fixture {
         User author;
@@ -47,7 +40,7 @@ protected:
                            now()};
     }
 
-    std::filesystem::path dir_;
+    carecircle::test::scratch_directory dir_{"storage"};
     std::filesystem::path path_;
 };
 
