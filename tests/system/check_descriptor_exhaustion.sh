@@ -25,7 +25,7 @@ done
 port=$(sed -n 's|^listening on http://127.0.0.1:\([0-9]*\)$|\1|p' "$work/server.log")
 [[ -n $port ]] || { cat "$work/server.log"; exit 1; }
 
-python3 - "$port" "$server_pid" <<'PY'
+python3 - "$port" "$server_pid" <<'PY' || { echo "--- server log"; tail -n 20 "$work/server.log"; exit 1; }
 import os, socket, sys, time, urllib.request
 port, pid = int(sys.argv[1]), int(sys.argv[2])
 ticks = os.sysconf("SC_CLK_TCK")
