@@ -192,9 +192,18 @@ private:
     }
 
     void start() {
-        std::vector<std::string> argv{config_.server_binary, "serve", "--listen",
-                                      "127.0.0.1:0",         "--db",  db_.string(),
-                                      "--send-rate",         "0"};
+        // Every simulated client comes from 127.0.0.1, so the per-user send limit and the
+        // per-address connection limit are lifted; everything else runs at its default.
+        std::vector<std::string> argv{config_.server_binary,
+                                      "serve",
+                                      "--listen",
+                                      "127.0.0.1:0",
+                                      "--db",
+                                      db_.string(),
+                                      "--send-rate",
+                                      "0",
+                                      "--max-connections-per-ip",
+                                      "0"};
         argv.insert(argv.end(), config_.server_args.begin(), config_.server_args.end());
         server_ = std::make_unique<server_process>(argv, work_ / "server.log", config_.server_cpus,
                                                    startup_timeout);
