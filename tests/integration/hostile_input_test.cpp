@@ -35,14 +35,19 @@ json::object next_reply(ws_client& ws) {
 
 } // namespace
 
-TEST_F(HostileInput, OneMegabyteFrameClosesWith1009AndOthersCarryOn) {
+TEST_F(HostileInput, OneMegabyteFrameEndsThatConnectionAndOthersCarryOn) {
     const auto ann = register_user("ann");
     const auto bob = register_user("bob");
     ws_client bystander(port(), bob.token);
     ws_client ws(port(), ann.token);
     const std::string head = R"({"id":1,"type":"groups.list","padding":")";
     ws.send_text(head + std::string(1024 * 1024, 'x') + R"("})"); // may be cut off mid-write
-    EXPECT_EQ(ws.wait_close(), 1009) << ws.close_description();
+    // The server refuses at the frame's header, sends 1009 and closes. A client still pushing
+    // the rest of the megabyte can find its socket reset before it reads that close frame, so
+    // either ending is right here; the code itself is checked with a frame small enough to be
+    // written whole (WebSocket.FrameOver64KiBClosesWith1009).
+    const int code = ws.wait_close();
+    EXPECT_TRUE(code == 1009 || code == closed_without_code) << ws.close_description();
     EXPECT_EQ(error_code_of(bystander.request("groups.list")), "ok");
     ws_client again(port(), ann.token);
     EXPECT_EQ(error_code_of(again.request("groups.list")), "ok");
