@@ -76,6 +76,30 @@ std::string encode_reply(const json::value& id, json::object result) {
     return json::serialize(json::object{{"id", id}, {"ok", true}, {"result", std::move(result)}});
 }
 
+std::string encode_history_reply(const json::value& id, std::span<const std::string_view> messages,
+                                 bool has_more) {
+    // The envelope comes from Boost.JSON with an empty array; the messages go inside it. The
+    // result is the last member and only a bool follows the array, so the last "[]" is it,
+    // whatever the request id holds.
+    auto envelope = encode_reply(id, {{"messages", json::array()}, {"has_more", has_more}});
+    const auto inside = envelope.rfind("[]") + 1;
+    std::size_t size = envelope.size() + messages.size();
+    for (const auto message : messages) {
+        size += message.size();
+    }
+    std::string out;
+    out.reserve(size);
+    out.append(envelope, 0, inside);
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+        if (i > 0) {
+            out.push_back(',');
+        }
+        out.append(messages[i]);
+    }
+    out.append(envelope, inside);
+    return out;
+}
+
 std::string encode_error_reply(const json::value& id, const error& problem) {
     return json::serialize(json::object{{"id", id}, {"ok", false}, {"error", to_json(problem)}});
 }

@@ -6,6 +6,7 @@
 #include "hub.hpp"
 #include "metrics.hpp"
 #include "options.hpp"
+#include "recent_messages.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -25,6 +26,7 @@ struct application {
     // Argon2 takes tens of milliseconds on purpose; it runs here, never on an I/O thread.
     boost::asio::thread_pool password_pool{1};
     server::hub state;
+    recent_messages recent{opts.history_window};
 };
 
 } // namespace carecircle::server

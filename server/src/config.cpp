@@ -123,6 +123,8 @@ po::options_description describe(options& opts, raw_settings& raw) {
          "open connections allowed from one client address (0: no limit)")
         ("io-threads", po::value(&opts.io_threads), "threads running network I/O")
         ("read-connections", po::value(&opts.read_connections), "read-only database connections")
+        ("history-window", po::value(&opts.history_window),
+         "latest messages of each group kept in memory for history reads (0: none)")
         ("reminder-lead-minutes", po::value(&raw.reminder_lead_minutes),
          "meetup.reminder this long before a meet-up (0: none)")
         ("reminder-check-seconds", po::value(&raw.reminder_check_seconds),
@@ -257,6 +259,7 @@ void print_config(const options& opts, std::ostream& out) {
         << "registrations-per-address = " << opts.registrations_per_address << '\n'
         << "io-threads = " << opts.io_threads << '\n'
         << "read-connections = " << opts.read_connections << '\n'
+        << "history-window = " << opts.history_window << '\n'
         << "reminder-lead-minutes = " << opts.reminder_lead.count() << '\n'
         << "reminder-check-seconds = " << opts.reminder_interval.count() << '\n'
         << "retention-check-seconds = " << opts.retention_interval.count() << '\n';

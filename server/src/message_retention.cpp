@@ -20,6 +20,22 @@ struct group_sweep {
     std::int64_t deleted = 0;
 };
 
+// The group's window of recent messages may hold some that are now gone. Read inside the
+// writer's transaction, the new window misses nothing committed after it.
+void reload_recent(application& app, GroupId group) {
+    auto latest = std::make_shared<storage::history_page>();
+    app.writer.submit([&app, group, latest](
+                          SQLite::Database& db) { *latest = app.recent.read_latest(db, group); },
+                      [&app, group, latest](std::exception_ptr failure) {
+                          if (failure) {
+                              // Without a window, the group's history is read from the database.
+                              app.recent.forget(group);
+                              return;
+                          }
+                          app.recent.replace(group, *latest);
+                      });
+}
+
 void expire_chunk(application& app, std::shared_ptr<group_sweep> sweep) {
     auto result = std::make_shared<storage::expiry_result>();
     app.writer.submit(
@@ -38,6 +54,7 @@ void expire_chunk(application& app, std::shared_ptr<group_sweep> sweep) {
                 return expire_chunk(app, sweep);
             }
             if (sweep->deleted > 0) {
+                reload_recent(app, sweep->group);
                 const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
                     std::chrono::steady_clock::now() - sweep->started);
                 log::write(log::level::info, "message_retention.swept",

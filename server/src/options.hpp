@@ -64,6 +64,8 @@ struct options {
 
     std::size_t io_threads = 2;
     std::size_t read_connections = 2;
+    // Each group's latest messages kept in memory to answer history from (0: none).
+    std::size_t history_window = 100;
 };
 
 } // namespace carecircle::server

@@ -26,8 +26,12 @@ struct request_context {
     std::chrono::steady_clock::time_point received = std::chrono::steady_clock::now();
 
     void reply(boost::json::object result) const {
+        reply_encoded(protocol::encode_reply(id, std::move(result)));
+    }
+    // A reply already encoded, `{"id":ID,"ok":true,"result":...}`.
+    void reply_encoded(std::string_view text) const {
         app->stats.observe_request(op, std::chrono::steady_clock::now() - received);
-        conn->send(make_frame(protocol::encode_reply(id, std::move(result))));
+        conn->send(make_frame(text));
     }
     void fail(const error& problem) const {
         app->stats.observe_request(op, std::chrono::steady_clock::now() - received);

@@ -120,6 +120,7 @@ storage::new_message system_message(const request_context& ctx, GroupId group, s
 // After the commit, like messages.send: the hub learns the new seq, then the group sees it.
 void publish(const request_context& ctx, const Message& message) {
     ctx.app->state.message_committed(message.group, message.seq);
+    ctx.app->recent.append(message);
     ctx.app->state.broadcast(message.group,
                              make_frame(protocol::encode_event(
                                  "message.created", {{"message", protocol::to_json(message)}})));

@@ -51,6 +51,7 @@ void messages_send(const request_context& ctx, const json::object& params) {
                 return ctx.reply({{"message", std::move(encoded)}});
             }
             ctx.app->state.message_committed(result->message.group, result->message.seq);
+            ctx.app->recent.append(result->message);
             // The sender hears first (as PROTOCOL.md orders it), so it can send its next
             // message while the members' copies are still going out; more messages then wait
             // for each commit, and each member gets more of them per write.
@@ -72,7 +73,16 @@ void messages_history(const request_context& ctx, const json::object& params) {
     if (auto problem = check_can_read(ctx.app->state.access(req.group, ctx.user))) {
         return ctx.fail(*problem);
     }
-    ctx.app->reads.submit([ctx, req](SQLite::Database& db) {
+    const storage::history_query query{req.group, req.before, req.after, req.limit};
+    if (const auto page = ctx.app->recent.find(query)) {
+        std::vector<std::string_view> messages;
+        messages.reserve(page->messages.size());
+        for (const auto& message : page->messages) {
+            messages.emplace_back(*message);
+        }
+        return ctx.reply_encoded(protocol::encode_history_reply(ctx.id, messages, page->has_more));
+    }
+    ctx.app->reads.submit([ctx, query](SQLite::Database& db) {
         try {
             // A read-pool thread keeps its one connection for life, so the statements
             // prepared on it can stay with the thread.
@@ -80,8 +90,7 @@ void messages_history(const request_context& ctx, const json::object& params) {
             if (!reader || &reader->database() != &db) {
                 reader = std::make_unique<storage::history_reader>(db);
             }
-            const auto page =
-                reader->read(storage::history_query{req.group, req.before, req.after, req.limit});
+            const auto page = reader->read(query);
             json::array messages;
             messages.reserve(page.messages.size());
             for (const auto& message : page.messages) {

@@ -357,7 +357,9 @@ void groups_set_retention(const request_context& ctx, const json::object& params
         });
 }
 
-void broadcast_deleted(const request_context& ctx, const Message& message) {
+// After the commit: history read from memory and every member connection learn of it.
+void publish_deleted(const request_context& ctx, const Message& message) {
+    ctx.app->recent.mark_deleted(message);
     ctx.app->state.broadcast(message.group, make_frame(protocol::encode_event(
                                                 "message.deleted", {{"group", message.group.value},
                                                                     {"message", message.id.value},
@@ -405,7 +407,7 @@ void messages_delete(const request_context& ctx, const json::object& params) {
                     storage::append_log(write, *entry);
                 }
             },
-            [ctx, message = *message] { broadcast_deleted(ctx, message); });
+            [ctx, message = *message] { publish_deleted(ctx, message); });
     });
 }
 
@@ -519,7 +521,7 @@ void reports_resolve(const request_context& ctx, const json::object& params) {
             },
             [ctx, delete_message, message = *message] {
                 if (delete_message) {
-                    broadcast_deleted(ctx, message);
+                    publish_deleted(ctx, message);
                 }
             });
     });

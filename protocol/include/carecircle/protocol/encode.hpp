@@ -5,6 +5,7 @@
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,11 @@ boost::json::object to_json(const error& problem);
 
 // `{"id":ID,"ok":true,"result":{...}}`
 std::string encode_reply(const boost::json::value& id, boost::json::object result);
+// The reply to messages.history built from messages encoded beforehand (each the serialized
+// `to_json` of a Message): the bytes encode_reply gives for the same page, without building
+// and encoding every message again for every reader.
+std::string encode_history_reply(const boost::json::value& id,
+                                 std::span<const std::string_view> messages, bool has_more);
 // `{"id":ID,"ok":false,"error":{...}}`
 std::string encode_error_reply(const boost::json::value& id, const error& problem);
 // `{"event":NAME, ...fields}`
