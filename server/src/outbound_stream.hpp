@@ -49,8 +49,14 @@ public:
     // Counts the data frames waiting to be written (for the server's metrics).
     void set_queue_gauge(std::atomic<std::int64_t>* gauge) { gauge_ = gauge; }
 
-    // Queues one complete data frame. Only from the stream's strand.
+    // Queues one complete data frame and starts writing. Only from the stream's strand.
     void send(std::shared_ptr<const std::string> frame) {
+        queue(std::move(frame));
+        flush();
+    }
+    // Queues a frame without starting a write: several queued, then one flush(), leave in one
+    // system call instead of the first alone and the rest after it.
+    void queue(std::shared_ptr<const std::string> frame) {
         if (failed_) {
             return;
         }
@@ -59,8 +65,8 @@ public:
         if (gauge_) {
             gauge_->fetch_add(1, std::memory_order_relaxed);
         }
-        start_write();
     }
+    void flush() { start_write(); }
 
     // Data frames queued and not yet handed to the socket.
     std::size_t pending_data() const { return pending_data_; }

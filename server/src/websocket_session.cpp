@@ -66,6 +66,7 @@ template <class Stream> void websocket_session<Stream>::on_accept(beast::error_c
     }
     enqueue(make_frame(
         protocol::encode_event("hello", {{"user", protocol::to_json(*user)}, {"protocol", 1}})));
+    ws_.next_layer().flush();
     do_read();
 }
 
@@ -111,15 +112,18 @@ template <class Stream> void websocket_session<Stream>::send(frame_ptr frame) {
     net::post(ws_.get_executor(),
               [self = this->shared_from_this(), frame = std::move(frame)]() mutable {
                   self->enqueue(std::move(frame));
+                  self->ws_.next_layer().flush();
               });
 }
 
 template <class Stream> void websocket_session<Stream>::send_all(std::vector<frame_ptr> frames) {
     net::post(ws_.get_executor(),
               [self = this->shared_from_this(), frames = std::move(frames)]() mutable {
+                  // All queued before the write starts, so they leave in one system call.
                   for (auto& frame : frames) {
                       self->enqueue(std::move(frame));
                   }
+                  self->ws_.next_layer().flush();
               });
 }
 
@@ -141,7 +145,7 @@ template <class Stream> void websocket_session<Stream>::enqueue(frame_ptr frame)
                    {{"conn", id_}, {"user", this->user().value}});
         return start_close(websocket::close_code::policy_error);
     }
-    out.send(std::move(frame));
+    out.queue(std::move(frame));
 }
 
 template <class Stream> void websocket_session<Stream>::start_close(std::uint16_t code) {

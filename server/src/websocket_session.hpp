@@ -41,6 +41,7 @@ private:
     void on_accept(boost::beast::error_code ec);
     void do_read();
     void on_read(boost::beast::error_code ec, std::size_t bytes);
+    // Queues a frame (or closes a connection too far behind); the caller then flushes.
     void enqueue(frame_ptr frame);
     void start_close(std::uint16_t code);
 
@@ -50,7 +51,7 @@ private:
     boost::asio::steady_timer close_deadline_;
     bool attached_ = false;
     std::optional<std::uint16_t> close_code_; // set once a close has been decided
-    std::uint64_t id_ = 0; // for logs
+    std::uint64_t id_ = 0;                    // for logs
     connection_slot slot_;
 };
 
