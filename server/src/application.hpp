@@ -3,6 +3,7 @@
 #include "carecircle/storage/read_pool.hpp"
 #include "carecircle/storage/writer.hpp"
 #include "connection_limit.hpp"
+#include "deferred_flushes.hpp"
 #include "hub.hpp"
 #include "metrics.hpp"
 #include "options.hpp"
@@ -27,6 +28,8 @@ struct application {
     boost::asio::thread_pool password_pool{1};
     server::hub state;
     recent_messages recent{opts.history_window};
+    // After the hub: what waits here holds sessions, which leave the hub when they go.
+    deferred_flushes flushes{ioc};
 };
 
 } // namespace carecircle::server

@@ -77,6 +77,7 @@ struct raw_settings {
     long reminder_lead_minutes = 120;
     long reminder_check_seconds = 30;
     long retention_check_seconds = 3600;
+    long event_coalescing_ms = 20;
 };
 
 po::options_description describe(options& opts, raw_settings& raw) {
@@ -123,6 +124,8 @@ po::options_description describe(options& opts, raw_settings& raw) {
          "open connections allowed from one client address (0: no limit)")
         ("io-threads", po::value(&opts.io_threads), "threads running network I/O")
         ("read-connections", po::value(&opts.read_connections), "read-only database connections")
+        ("event-coalescing-ms", po::value(&raw.event_coalescing_ms),
+         "longest an event waits to share a write with the next ones (0: none)")
         ("history-window", po::value(&opts.history_window),
          "latest messages of each group kept in memory for history reads (0: none)")
         ("reminder-lead-minutes", po::value(&raw.reminder_lead_minutes),
@@ -226,6 +229,8 @@ std::optional<serve_config> read_serve_config(const std::vector<std::string>& ar
     opts.reminder_lead = std::chrono::minutes{raw.reminder_lead_minutes};
     opts.reminder_interval = std::chrono::seconds{std::max(1L, raw.reminder_check_seconds)};
     opts.retention_interval = std::chrono::seconds{std::max(1L, raw.retention_check_seconds)};
+    opts.event_coalescing =
+        std::chrono::milliseconds{std::clamp(raw.event_coalescing_ms, 0L, 60000L)};
     opts.database = raw.db;
     opts.web_root = raw.web_root;
     return config;
@@ -259,6 +264,7 @@ void print_config(const options& opts, std::ostream& out) {
         << "registrations-per-address = " << opts.registrations_per_address << '\n'
         << "io-threads = " << opts.io_threads << '\n'
         << "read-connections = " << opts.read_connections << '\n'
+        << "event-coalescing-ms = " << opts.event_coalescing.count() << '\n'
         << "history-window = " << opts.history_window << '\n'
         << "reminder-lead-minutes = " << opts.reminder_lead.count() << '\n'
         << "reminder-check-seconds = " << opts.reminder_interval.count() << '\n'

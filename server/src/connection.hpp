@@ -18,9 +18,13 @@ public:
         : user_(user), token_hash_(std::move(token_hash)) {}
     virtual ~connection() = default;
 
+    // An event: it may wait a few milliseconds to share a write with the next ones.
     virtual void send(std::shared_ptr<const std::string> frame) = 0;
-    // Several frames in order, queued together.
-    virtual void send_all(std::vector<std::shared_ptr<const std::string>> frames) = 0;
+    // The answer to a request: it leaves at once, with whatever was queued before it.
+    virtual void reply(std::shared_ptr<const std::string> frame) = 0;
+    // Several frames in order, queued together; `with_reply` when one of them answers a request.
+    virtual void send_all(std::vector<std::shared_ptr<const std::string>> frames,
+                          bool with_reply) = 0;
     virtual void close(std::uint16_t code) = 0;
 
     UserId user() const { return user_; }

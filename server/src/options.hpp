@@ -64,6 +64,9 @@ struct options {
 
     std::size_t io_threads = 2;
     std::size_t read_connections = 2;
+    // A connection written to less than this long ago gets its next events when the time is
+    // up, several to a write; replies never wait (0: every event is written at once).
+    std::chrono::milliseconds event_coalescing{20};
     // Each group's latest messages kept in memory to answer history from (0: none).
     std::size_t history_window = 100;
 };

@@ -80,6 +80,8 @@ public:
         pending_data_ = 0;
     }
 
+    // True while a write is in progress.
+    bool writing() const { return writing_; }
     // True while bytes are queued or being written.
     bool busy() const { return writing_ || !pending_.empty(); }
 

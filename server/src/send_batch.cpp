@@ -15,7 +15,7 @@ send_batch::~send_batch() {
     // Closed before handing over, so the connections' send_all cannot land back in here.
     open_batch = outer_;
     for (auto& r : recipients_) {
-        r.conn->send_all(std::move(r.frames));
+        r.conn->send_all(std::move(r.frames), r.with_reply);
     }
 }
 
@@ -23,12 +23,14 @@ send_batch* send_batch::current() {
     return open_batch;
 }
 
-void send_batch::add(std::shared_ptr<connection> conn, frame_ptr frame) {
+void send_batch::add(std::shared_ptr<connection> conn, frame_ptr frame, bool is_reply) {
     auto [it, added] = index_.try_emplace(conn.get(), recipients_.size());
     if (added) {
-        recipients_.push_back(recipient{std::move(conn), {}});
+        recipients_.push_back(recipient{std::move(conn), {}, false});
     }
-    recipients_[it->second].frames.push_back(std::move(frame));
+    auto& r = recipients_[it->second];
+    r.frames.push_back(std::move(frame));
+    r.with_reply = r.with_reply || is_reply;
 }
 
 } // namespace carecircle::server

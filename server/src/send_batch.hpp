@@ -24,12 +24,13 @@ public:
     // The batch open on this thread, if any.
     static send_batch* current();
 
-    void add(std::shared_ptr<connection> conn, frame_ptr frame);
+    void add(std::shared_ptr<connection> conn, frame_ptr frame, bool is_reply);
 
 private:
     struct recipient {
         std::shared_ptr<connection> conn;
         std::vector<frame_ptr> frames;
+        bool with_reply = false;
     };
 
     std::vector<recipient> recipients_;

@@ -66,7 +66,7 @@ template <class Stream> void websocket_session<Stream>::on_accept(beast::error_c
     }
     enqueue(make_frame(
         protocol::encode_event("hello", {{"user", protocol::to_json(*user)}, {"protocol", 1}})));
-    ws_.next_layer().flush();
+    flush_now();
     do_read();
 }
 
@@ -106,25 +106,56 @@ template <class Stream> void websocket_session<Stream>::on_read(beast::error_cod
 }
 
 template <class Stream> void websocket_session<Stream>::send(frame_ptr frame) {
+    hand_over(std::move(frame), false);
+}
+
+template <class Stream> void websocket_session<Stream>::reply(frame_ptr frame) {
+    hand_over(std::move(frame), true);
+}
+
+template <class Stream> void websocket_session<Stream>::hand_over(frame_ptr frame, bool is_reply) {
     if (auto* batch = send_batch::current()) {
-        return batch->add(this->shared_from_this(), std::move(frame));
+        return batch->add(this->shared_from_this(), std::move(frame), is_reply);
     }
     net::post(ws_.get_executor(),
-              [self = this->shared_from_this(), frame = std::move(frame)]() mutable {
+              [self = this->shared_from_this(), frame = std::move(frame), is_reply]() mutable {
                   self->enqueue(std::move(frame));
-                  self->ws_.next_layer().flush();
+                  self->flush(is_reply);
               });
 }
 
-template <class Stream> void websocket_session<Stream>::send_all(std::vector<frame_ptr> frames) {
+template <class Stream>
+void websocket_session<Stream>::send_all(std::vector<frame_ptr> frames, bool with_reply) {
     net::post(ws_.get_executor(),
-              [self = this->shared_from_this(), frames = std::move(frames)]() mutable {
+              [self = this->shared_from_this(), frames = std::move(frames), with_reply]() mutable {
                   // All queued before the write starts, so they leave in one system call.
                   for (auto& frame : frames) {
                       self->enqueue(std::move(frame));
                   }
-                  self->ws_.next_layer().flush();
+                  self->flush(with_reply);
               });
+}
+
+template <class Stream> void websocket_session<Stream>::flush(bool with_reply) {
+    const auto window = app_.opts.event_coalescing;
+    if (with_reply || std::chrono::steady_clock::now() - last_flush_ >= window) {
+        return flush_now();
+    }
+    if (flush_waiting_) {
+        return;
+    }
+    flush_waiting_ = true;
+    app_.flushes.at(last_flush_ + window, [self = this->shared_from_this()] {
+        net::post(self->ws_.get_executor(), [self] {
+            self->flush_waiting_ = false;
+            self->flush_now();
+        });
+    });
+}
+
+template <class Stream> void websocket_session<Stream>::flush_now() {
+    last_flush_ = std::chrono::steady_clock::now();
+    ws_.next_layer().flush();
 }
 
 template <class Stream> void websocket_session<Stream>::close(std::uint16_t code) {
@@ -137,6 +168,10 @@ template <class Stream> void websocket_session<Stream>::enqueue(frame_ptr frame)
         return;
     }
     auto& out = ws_.next_layer();
+    if (out.pending_data() >= app_.opts.max_outgoing_messages && !out.writing()) {
+        // Held back to share a write, not waiting for a slow reader: they go now.
+        flush_now();
+    }
     if (out.pending_data() >= app_.opts.max_outgoing_messages) {
         // A slow consumer is closed rather than allowed to grow the server's memory; it will
         // reconnect and catch up with messages.history.

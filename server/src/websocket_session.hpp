@@ -34,7 +34,8 @@ public:
     void run(http_request upgrade);
 
     void send(frame_ptr frame) override;
-    void send_all(std::vector<frame_ptr> frames) override;
+    void reply(frame_ptr frame) override;
+    void send_all(std::vector<frame_ptr> frames, bool with_reply) override;
     void close(std::uint16_t code) override;
 
 private:
@@ -43,12 +44,19 @@ private:
     void on_read(boost::beast::error_code ec, std::size_t bytes);
     // Queues a frame (or closes a connection too far behind); the caller then flushes.
     void enqueue(frame_ptr frame);
+    void hand_over(frame_ptr frame, bool is_reply);
+    // Starts writing what is queued: at once for a reply or a connection not written to
+    // within the coalescing window, else when that window ends.
+    void flush(bool with_reply);
+    void flush_now();
     void start_close(std::uint16_t code);
 
     application& app_;
     boost::beast::websocket::stream<outbound_stream<Stream>> ws_;
     boost::beast::flat_buffer buffer_;
     boost::asio::steady_timer close_deadline_;
+    std::chrono::steady_clock::time_point last_flush_{};
+    bool flush_waiting_ = false;
     bool attached_ = false;
     std::optional<std::uint16_t> close_code_; // set once a close has been decided
     std::uint64_t id_ = 0;                    // for logs

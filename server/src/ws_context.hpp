@@ -31,7 +31,7 @@ struct request_context {
     // A reply already encoded, `{"id":ID,"ok":true,"result":...}`.
     void reply_encoded(std::string_view text) const {
         app->stats.observe_request(op, std::chrono::steady_clock::now() - received);
-        conn->send(make_frame(text));
+        conn->reply(make_frame(text));
     }
     void fail(const error& problem) const {
         app->stats.observe_request(op, std::chrono::steady_clock::now() - received);
@@ -43,7 +43,7 @@ struct request_context {
             log::write(log::level::debug, "request.refused",
                        {{"op", op}, {"user", user.id.value}, {"code", to_string(problem.code)}});
         }
-        conn->send(make_frame(protocol::encode_error_reply(id, problem)));
+        conn->reply(make_frame(protocol::encode_error_reply(id, problem)));
     }
     void fail(error_code code, std::string message) const {
         fail(make_error(code, std::move(message)));

@@ -23,7 +23,7 @@ void dispatch(application& app, const std::shared_ptr<connection>& conn, UserId 
     auto decoded = protocol::decode_envelope(frame);
     if (auto* failure = std::get_if<protocol::envelope_failure>(&decoded)) {
         app.stats.count_error(to_string(failure->problem.code));
-        conn->send(make_frame(protocol::encode_error_reply(failure->id, failure->problem)));
+        conn->reply(make_frame(protocol::encode_error_reply(failure->id, failure->problem)));
         return;
     }
     auto& request = std::get<protocol::envelope>(decoded);
