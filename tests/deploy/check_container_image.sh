@@ -8,6 +8,7 @@
 #  - the image's HEALTHCHECK command passes against that server.
 # Usage: check_container_image.sh SOURCE_DIR BUILD_DIR
 set -euo pipefail
+source "$(dirname "$0")/../shell/wait_for_server.sh"
 source_dir=$1
 build_dir=$2
 containerfile="$source_dir/deploy/Containerfile"
@@ -89,12 +90,7 @@ for word in "${entrypoint[@]:1}"; do
 done
 "$binary" "${args[@]}" >"$work/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 100); do
-  grep -q "listening on http://" "$work/server.log" && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log"; exit 1; }
-  sleep 0.1
-done
-grep -q "listening on http://" "$work/server.log" || { cat "$work/server.log"; exit 1; }
+wait_for_server "$work/server.log" "$server_pid" >/dev/null || { cat "$work/server.log"; exit 1; }
 
 page=$(curl -fsS "http://127.0.0.1:$port/")
 [[ $page == *"<title>CareCircle"* ]] || { echo "the installed server does not serve the web client"; exit 1; }

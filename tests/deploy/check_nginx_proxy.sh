@@ -7,6 +7,7 @@
 # The site and the example configuration are used as shipped except for ports and paths.
 # Usage: check_nginx_proxy.sh SOURCE_DIR CARECIRCLE_BINARY
 set -euo pipefail
+source "$(dirname "$0")/../shell/wait_for_server.sh"
 source_dir=$1
 binary=$2
 work=$(mktemp -d)
@@ -38,11 +39,7 @@ print(*(s.getsockname()[1] for s in socks))')
   --listen "127.0.0.1:$app_port" --db "$work/carecircle.db" --web-root "$source_dir/web-client" \
   >"$work/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 100); do
-  grep -q "listening on http://" "$work/server.log" && break
-  sleep 0.1
-done
-grep -q "listening on http://" "$work/server.log" || fail "the server did not start"
+wait_for_server "$work/server.log" "$server_pid" >/dev/null || fail "the server did not start"
 
 # nginx with the site as shipped, moved to free ports and a certificate made here.
 source "$(dirname "$0")/nginx_test_site.sh"

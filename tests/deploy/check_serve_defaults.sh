@@ -4,6 +4,7 @@
 # stdout carries exactly one `listening on http://HOST:PORT` line with the real port.
 # Usage: check_serve_defaults.sh CARECIRCLE_BINARY
 set -euo pipefail
+source "$(dirname "$0")/../shell/wait_for_server.sh"
 binary=$1
 work=$(mktemp -d)
 server_pid=
@@ -22,11 +23,7 @@ fail() {
 cd "$work"
 "$binary" serve --listen 127.0.0.1:0 >"$work/stdout" 2>"$work/stderr" &
 server_pid=$!
-for _ in $(seq 100); do
-  grep -q "^listening on " "$work/stdout" && break
-  kill -0 "$server_pid" 2>/dev/null || fail "the server exited"
-  sleep 0.1
-done
+wait_for_server "$work/stdout" "$server_pid" >/dev/null || fail "the server did not start"
 line=$(grep "^listening on " "$work/stdout") || fail "no listening line"
 [[ $(grep -c "^listening on " "$work/stdout") == 1 ]] || fail "more than one listening line"
 [[ $line =~ ^listening\ on\ http://127\.0\.0\.1:([0-9]+)$ ]] || fail "unexpected line: $line"

@@ -4,6 +4,7 @@
 # accept) and serve again as soon as clients leave.
 # Usage: check_descriptor_exhaustion.sh CARECIRCLE_BINARY
 set -euo pipefail
+source "$(dirname "$0")/../shell/wait_for_server.sh"
 binary=$1
 work=$(mktemp -d)
 server_pid=
@@ -18,12 +19,7 @@ trap cleanup EXIT
 (ulimit -n 64 && exec "$binary" serve --listen 127.0.0.1:0 --db "$work/cc.db" \
   --max-connections-per-ip 0) >"$work/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 100); do
-  grep -q "^listening on http://" "$work/server.log" && break
-  sleep 0.1
-done
-port=$(sed -n 's|^listening on http://127.0.0.1:\([0-9]*\)$|\1|p' "$work/server.log")
-[[ -n $port ]] || { cat "$work/server.log"; exit 1; }
+port=$(wait_for_server "$work/server.log" "$server_pid") || { cat "$work/server.log"; exit 1; }
 
 python3 - "$port" "$server_pid" <<'PY' || { echo "--- server log"; tail -n 20 "$work/server.log"; exit 1; }
 import os, socket, sys, time, urllib.request
