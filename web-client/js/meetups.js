@@ -11,6 +11,7 @@
 // Times are shown on the meetup's own wall clock: `local_start` is that
 // already, and the end comes from `ends_at` in the meetup's `timezone`.
 
+import { ask } from './ask.js';
 import { describeError, h, setMessage } from './dom.js';
 
 const LIST_DAYS = 56;
@@ -183,7 +184,6 @@ function isSiteModerator(user) {
   return Boolean(user && (user.role === 'moderator' || user.role === 'admin'));
 }
 
-let dialogCount = 0;
 let itemCount = 0;
 
 export class Meetups {
@@ -920,60 +920,9 @@ export class Meetups {
     this.#scheduleReload();
   }
 
-  /**
-   * A modal question with a confirm and a "Keep it" button. `run` does the
-   * work; its error shows in the dialog, which stays open. Resolves true when
-   * done, false when dismissed.
-   */
+  /** A question with a confirm and a "Keep it" button (see ask.js). */
   #confirm({ title, text, confirm, run }) {
-    return new Promise((resolve) => {
-      dialogCount += 1;
-      const prefix = `meetup-ask-${dialogCount}`;
-      const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
-      const ok = h('button', { type: 'submit', class: 'btn btn-danger', text: confirm });
-      const keep = h('button', { type: 'button', class: 'btn btn-secondary', text: 'Keep it' });
-      const form = h(
-        'form',
-        { class: 'ask-form', novalidate: true },
-        h('h2', { id: `${prefix}-title`, class: 'ask-title', text: title }),
-        h('p', { id: `${prefix}-text`, class: 'ask-text', text }),
-        error,
-        h('div', { class: 'ask-buttons' }, ok, keep),
-      );
-      const dialog = h(
-        'dialog',
-        { class: 'ask', 'aria-labelledby': `${prefix}-title`, 'aria-describedby': `${prefix}-text` },
-        form,
-      );
-      let confirmed = false;
-      const opener = document.activeElement;
-      keep.addEventListener('click', () => dialog.close());
-      dialog.addEventListener('close', () => {
-        this.#confirms.delete(dialog);
-        dialog.remove();
-        if (opener && opener.isConnected && typeof opener.focus === 'function') opener.focus();
-        resolve(confirmed);
-      });
-      form.addEventListener('submit', async (event) => {
-        event.preventDefault();
-        if (ok.disabled) return;
-        ok.disabled = true;
-        setMessage(error, '');
-        try {
-          await run();
-        } catch (err) {
-          ok.disabled = false;
-          setMessage(error, `That didn't work. ${describeError(err)}`);
-          return;
-        }
-        confirmed = true;
-        dialog.close();
-      });
-      document.body.append(dialog);
-      this.#confirms.add(dialog);
-      dialog.showModal();
-      keep.focus();
-    });
+    return ask({ title, text, confirm, back: 'Keep it', danger: true, run, open: this.#confirms });
   }
 
   // ---- scheduling ---------------------------------------------------------------------------

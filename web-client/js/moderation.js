@@ -11,6 +11,7 @@
 // and notices about their own membership: approved, rejected, removed, muted,
 // role changed (protocol/README.md, "Events").
 
+import { ask } from './ask.js';
 import { byId, describeError, h, setMessage } from './dom.js';
 import { hueClass, initial } from './groups.js';
 
@@ -129,8 +130,6 @@ function button(text, className, onClick, hiddenSuffix = '') {
   el.addEventListener('click', onClick);
   return el;
 }
-
-let askCount = 0;
 
 export class Moderation {
   #conn;
@@ -1181,100 +1180,8 @@ export class Moderation {
     return item;
   }
 
-  // ---- a small question in a dialog ----------------------------------------------------------------
-
-  /**
-   * A modal question: a title, a line of text, an optional preview, optional
-   * fields, a confirm and a Cancel button. `run(values)`, when given, does the
-   * work: its error is shown in the dialog, which stays open. Resolves true
-   * when confirmed (and done), false when cancelled.
-   */
-  #ask({ title, text = '', preview = null, fields = [], confirm, danger = false, run = async () => {} }) {
-    return new Promise((resolve) => {
-      askCount += 1;
-      const prefix = `ask-${askCount}`;
-      const controls = {};
-      const fieldEls = fields.map((field) => {
-        const id = `${prefix}-${field.name}`;
-        const hintId = field.hint ? `${id}-hint` : null;
-        const control =
-          field.kind === 'select'
-            ? h(
-                'select',
-                { id, name: field.name, class: 'select' },
-                field.options.map(([label, value]) => h('option', { value, text: label })),
-              )
-            : h('textarea', {
-                id,
-                name: field.name,
-                class: 'textarea',
-                rows: 3,
-                maxlength: field.maxlength,
-                'aria-describedby': hintId,
-              });
-        controls[field.name] = control;
-        return h(
-          'div',
-          { class: 'field' },
-          h('label', { for: id, text: field.label }),
-          control,
-          hintId ? h('p', { id: hintId, class: 'hint', text: field.hint }) : null,
-        );
-      });
-      const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
-      const ok = h('button', { type: 'submit', class: `btn ${danger ? 'btn-danger' : 'btn-primary'}`, text: confirm });
-      const cancel = h('button', { type: 'button', class: 'btn btn-secondary', text: 'Cancel' });
-      const form = h(
-        'form',
-        { class: 'ask-form', novalidate: true },
-        h('h2', { id: `${prefix}-title`, class: 'ask-title', text: title }),
-        text ? h('p', { id: `${prefix}-text`, class: 'ask-text', text }) : null,
-        preview,
-        fieldEls,
-        error,
-        h('div', { class: 'ask-buttons' }, ok, cancel),
-      );
-      const dialog = h(
-        'dialog',
-        { class: 'ask', 'aria-labelledby': `${prefix}-title`, 'aria-describedby': text ? `${prefix}-text` : null },
-        form,
-      );
-      let confirmed = false;
-      cancel.addEventListener('click', () => dialog.close());
-      dialog.addEventListener('close', () => {
-        this.#asks.delete(dialog);
-        dialog.remove();
-        resolve(confirmed);
-      });
-      form.addEventListener('submit', async (event) => {
-        event.preventDefault();
-        if (ok.disabled) return;
-        const values = {};
-        for (const [name, control] of Object.entries(controls)) values[name] = control.value;
-        for (const field of fields) {
-          if (field.required && !values[field.name].trim()) {
-            setMessage(error, field.required);
-            controls[field.name].setAttribute('aria-invalid', 'true');
-            controls[field.name].focus();
-            return;
-          }
-        }
-        setMessage(error, '');
-        ok.disabled = true;
-        try {
-          await run(values);
-        } catch (err) {
-          ok.disabled = false;
-          setMessage(error, `That didn't work. ${describeError(err)}`);
-          return;
-        }
-        confirmed = true;
-        dialog.close();
-      });
-      document.body.append(dialog);
-      this.#asks.add(dialog);
-      dialog.showModal();
-      (fields.length ? controls[fields[0].name] : cancel).focus();
-    });
+  /** A question in a dialog (see ask.js), closed with the others when the view changes. */
+  #ask(question) {
+    return ask({ ...question, open: this.#asks });
   }
 }
