@@ -10,24 +10,31 @@ constexpr auto slack = std::chrono::milliseconds(1);
 
 void deferred_flushes::at(clock::time_point due, std::function<void()> flush) {
     const std::scoped_lock lock(mutex_);
+    if (!timer_) {
+        return; // stopped
+    }
     waiting_.emplace_back(due, std::move(flush));
     if (!armed_ || due < armed_for_) {
         arm(due);
     }
 }
 
-void deferred_flushes::cancel() {
-    const std::scoped_lock lock(mutex_);
-    waiting_.clear();
-    timer_.cancel();
-    armed_ = false;
+void deferred_flushes::stop() {
+    std::vector<std::pair<clock::time_point, std::function<void()>>> dropped;
+    {
+        const std::scoped_lock lock(mutex_);
+        dropped.swap(waiting_);
+        timer_.reset();
+        armed_ = false;
+    }
+    // The flushes hold sessions; they let go here, outside the lock.
 }
 
 void deferred_flushes::arm(clock::time_point due) {
     armed_ = true;
     armed_for_ = due;
-    timer_.expires_at(due);
-    timer_.async_wait([this](boost::system::error_code ec) {
+    timer_->expires_at(due);
+    timer_->async_wait([this](boost::system::error_code ec) {
         if (!ec) {
             fire();
         }
@@ -47,7 +54,7 @@ void deferred_flushes::fire() {
             due_now.push_back(std::move(it->second));
         }
         waiting_.erase(later, waiting_.end());
-        if (!waiting_.empty()) {
+        if (!waiting_.empty() && timer_) {
             const auto next =
                 std::min_element(waiting_.begin(), waiting_.end(),
                                  [](const auto& a, const auto& b) { return a.first < b.first; });

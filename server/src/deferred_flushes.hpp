@@ -5,6 +5,7 @@
 #include <chrono>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -18,13 +19,14 @@ class deferred_flushes {
 public:
     using clock = std::chrono::steady_clock;
 
-    explicit deferred_flushes(boost::asio::io_context& ioc) : timer_(ioc) {}
+    explicit deferred_flushes(boost::asio::io_context& ioc) { timer_.emplace(ioc); }
 
     // Runs `flush` at `due` or just after, on the timer's thread (so it should only post).
     void at(clock::time_point due, std::function<void()> flush);
 
-    // Drops what is waiting; called when the server stops.
-    void cancel();
+    // Drops what is waiting, and the timer, while the io_context still exists; later calls to
+    // at() are ignored. Call once the I/O threads have stopped.
+    void stop();
 
 private:
     void arm(clock::time_point due);
@@ -32,7 +34,7 @@ private:
 
     std::mutex mutex_;
     std::vector<std::pair<clock::time_point, std::function<void()>>> waiting_;
-    boost::asio::steady_timer timer_;
+    std::optional<boost::asio::steady_timer> timer_;
     bool armed_ = false;
     clock::time_point armed_for_{};
 };

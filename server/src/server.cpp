@@ -149,6 +149,7 @@ int serve(const options& opts) {
     acceptor.reset();
     signals.reset();
     hangup.reset();
+    app->flushes.stop();
     ioc.reset();
     app->reads.stop();
     app.reset();
