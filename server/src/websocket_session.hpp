@@ -12,6 +12,7 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
 #include <memory>
+#include <string_view>
 
 namespace carecircle::server {
 
@@ -40,17 +41,23 @@ public:
 private:
     void on_accept(boost::beast::error_code ec);
     void do_read();
-    void on_read(boost::beast::error_code ec, std::size_t bytes);
+    void on_lead(boost::beast::error_code ec, std::size_t bytes);
+    void on_rest(boost::beast::error_code ec, std::size_t bytes);
+    void on_message(std::string_view text);
+    void on_read_failed();
     void enqueue(frame_ptr frame);
     void start_close(std::uint16_t code);
 
     application& app_;
     boost::beast::websocket::stream<outbound_stream<Stream>> ws_;
+    // Between messages a connection holds only `lead_`; `buffer_` holds the rest of a message
+    // while it is read and gives its memory back after.
+    char lead_ = 0;
     boost::beast::flat_buffer buffer_;
     boost::asio::steady_timer close_deadline_;
     bool attached_ = false;
     std::optional<std::uint16_t> close_code_; // set once a close has been decided
-    std::uint64_t id_ = 0; // for logs
+    std::uint64_t id_ = 0;                    // for logs
     connection_slot slot_;
 };
 
