@@ -171,8 +171,7 @@ private:
             failed_ = true;
             drop_pending_data();
             pending_.clear();
-            boost::beast::error_code ignored;
-            boost::beast::get_lowest_layer(next_).socket().close(ignored);
+            boost::beast::close_socket(boost::beast::get_lowest_layer(next_));
         } else {
             start_write();
         }

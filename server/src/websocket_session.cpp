@@ -24,7 +24,7 @@ constexpr auto close_grace = std::chrono::seconds(5);
 template <class Stream>
 websocket_session<Stream>::websocket_session(application& app, Stream&& stream, const User& user,
                                              std::string token_hash, connection_slot slot)
-    : connection(user.id, std::move(token_hash)), app_(app), ws_(std::move(stream)),
+    : connection(user.id, std::move(token_hash)), app_(app), ws_(ws_transport(std::move(stream))),
       close_deadline_(ws_.get_executor()), slot_(std::move(slot)) {}
 
 template <class Stream> websocket_session<Stream>::~websocket_session() {
@@ -38,7 +38,9 @@ template <class Stream> void websocket_session<Stream>::run(http_request upgrade
     // The WebSocket stream keeps its own timeouts (with pings when idle) from here on.
     ws_.next_layer().set_owner(this->shared_from_this());
     ws_.next_layer().set_queue_gauge(&app_.stats.outgoing_queued);
-    beast::get_lowest_layer(ws_).expires_never();
+    if constexpr (!std::is_same_v<ws_transport_t<Stream>, net::ip::tcp::socket>) {
+        beast::get_lowest_layer(ws_).expires_never();
+    }
     auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
     timeouts.idle_timeout = app_.opts.ws_idle_timeout; // keep_alive_pings stays on
     ws_.set_option(timeouts);
@@ -180,7 +182,7 @@ template <class Stream> void websocket_session<Stream>::start_close(std::uint16_
     close_deadline_.expires_after(close_grace);
     close_deadline_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
         if (!ec) {
-            beast::get_lowest_layer(self->ws_).close();
+            beast::close_socket(beast::get_lowest_layer(self->ws_));
         }
     });
     ws_.async_close(

@@ -13,11 +13,24 @@
 #include <boost/beast/websocket/stream.hpp>
 #include <memory>
 #include <string_view>
+#include <utility>
 
 namespace carecircle::server {
 
 using plain_stream = boost::beast::tcp_stream;
 using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+
+// What a WebSocket runs on once upgraded. A plain connection leaves beast::tcp_stream behind:
+// its timers and separately allocated state (about 0.5 KiB) would sit unused beside the
+// WebSocket's own timeouts. A TLS connection keeps it, since its TLS state cannot move onto
+// another transport.
+inline boost::asio::ip::tcp::socket ws_transport(plain_stream&& stream) {
+    return stream.release_socket();
+}
+inline tls_stream ws_transport(tls_stream&& stream) {
+    return std::move(stream);
+}
+template <class Stream> using ws_transport_t = decltype(ws_transport(std::declval<Stream>()));
 
 // One signed-in WebSocket over plain TCP or TLS. It owns its socket, its read buffer and a
 // bounded queue of frames to send; everything runs on its strand, and others reach it only
@@ -49,7 +62,7 @@ private:
     void start_close(std::uint16_t code);
 
     application& app_;
-    boost::beast::websocket::stream<outbound_stream<Stream>> ws_;
+    boost::beast::websocket::stream<outbound_stream<ws_transport_t<Stream>>> ws_;
     // Between messages a connection holds only `lead_`; `buffer_` holds the rest of a message
     // while it is read and gives its memory back after.
     char lead_ = 0;
