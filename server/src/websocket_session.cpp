@@ -25,7 +25,7 @@ template <class Stream>
 websocket_session<Stream>::websocket_session(application& app, Stream&& stream, const User& user,
                                              std::string token_hash, connection_slot slot)
     : connection(user.id, std::move(token_hash)), app_(app), ws_(ws_transport(std::move(stream))),
-      close_deadline_(ws_.get_executor()), slot_(std::move(slot)) {}
+      slot_(std::move(slot)) {}
 
 template <class Stream> websocket_session<Stream>::~websocket_session() {
     if (attached_) {
@@ -120,7 +120,9 @@ template <class Stream> void websocket_session<Stream>::on_read_failed() {
     // Beast has already answered an oversized message with 1009 and bad UTF-8 with 1007.
     // The connection is over: leave the fan-out now rather than when the last handler
     // holding this session lets go.
-    close_deadline_.cancel();
+    if (close_deadline_) {
+        close_deadline_->cancel();
+    }
     if (attached_) {
         attached_ = false;
         app_.state.detach(this);
@@ -179,15 +181,15 @@ template <class Stream> void websocket_session<Stream>::start_close(std::uint16_
     if (!ws_.is_open()) {
         return; // the peer has gone already; nothing to say goodbye to
     }
-    close_deadline_.expires_after(close_grace);
-    close_deadline_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+    close_deadline_ = std::make_unique<net::steady_timer>(ws_.get_executor(), close_grace);
+    close_deadline_->async_wait([self = this->shared_from_this()](beast::error_code ec) {
         if (!ec) {
             beast::close_socket(beast::get_lowest_layer(self->ws_));
         }
     });
     ws_.async_close(
         websocket::close_reason(*close_code_),
-        [self = this->shared_from_this()](beast::error_code) { self->close_deadline_.cancel(); });
+        [self = this->shared_from_this()](beast::error_code) { self->close_deadline_->cancel(); });
 }
 
 template class websocket_session<plain_stream>;

@@ -67,7 +67,7 @@ private:
     // while it is read and gives its memory back after.
     char lead_ = 0;
     boost::beast::flat_buffer buffer_;
-    boost::asio::steady_timer close_deadline_;
+    std::unique_ptr<boost::asio::steady_timer> close_deadline_; // made when a close starts
     bool attached_ = false;
     std::optional<std::uint16_t> close_code_; // set once a close has been decided
     std::uint64_t id_ = 0;                    // for logs
