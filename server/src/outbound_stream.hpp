@@ -12,6 +12,7 @@
 #include <boost/beast/core/role.hpp>
 #include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/websocket/teardown.hpp>
+#include <boost/iterator/transform_iterator.hpp>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -30,8 +31,7 @@ public:
     using next_layer_type = Next;
     using executor_type = typename Next::executor_type;
 
-    explicit outbound_stream(Next&& next)
-        : next_(std::move(next)), drained_(next_.get_executor()) {}
+    explicit outbound_stream(Next&& next) : next_(std::move(next)) {}
     ~outbound_stream() {
         if (gauge_) {
             gauge_->fetch_sub(static_cast<std::int64_t>(pending_data_), std::memory_order_relaxed);
@@ -126,6 +126,23 @@ private:
         bool data; // a data frame of the server's, as opposed to bytes Beast wrote
     };
 
+    // The frames being written, as the buffer sequence Asio writes from: read straight from
+    // in_flight_, which stays untouched until the write ends, so that no vector of buffers
+    // has to be allocated for each write or kept between them.
+    struct in_flight_buffers {
+        static boost::asio::const_buffer of(const entry& e) {
+            return boost::asio::buffer(*e.bytes);
+        }
+        using value_type = boost::asio::const_buffer;
+        using const_iterator =
+            boost::transform_iterator<value_type (*)(const entry&),
+                                      typename std::vector<entry>::const_iterator>;
+        const_iterator begin() const { return {entries->begin(), &of}; }
+        const_iterator end() const { return {entries->end(), &of}; }
+
+        const std::vector<entry>* entries;
+    };
+
     struct teardown_op {
         outbound_stream& stream;
         boost::beast::role_type role;
@@ -136,8 +153,14 @@ private:
                 return self.complete(ec);
             }
             if (stream.busy() && !stream.failed_) {
-                stream.drained_.expires_at(boost::asio::steady_timer::time_point::max());
-                return stream.drained_.async_wait(std::move(self));
+                // Made only now: most connections never wait for a drain, and a timer is
+                // 120 bytes per connection.
+                if (!stream.drained_) {
+                    stream.drained_ =
+                        std::make_unique<boost::asio::steady_timer>(stream.get_executor());
+                }
+                stream.drained_->expires_at(boost::asio::steady_timer::time_point::max());
+                return stream.drained_->async_wait(std::move(self));
             }
             handed_over = true;
             using boost::beast::websocket::async_teardown;
@@ -160,12 +183,7 @@ private:
             gauge_->fetch_sub(static_cast<std::int64_t>(pending_data_), std::memory_order_relaxed);
         }
         pending_data_ = 0;
-        buffers_.clear();
-        buffers_.reserve(in_flight_.size());
-        for (const auto& e : in_flight_) {
-            buffers_.emplace_back(e.bytes->data(), e.bytes->size());
-        }
-        boost::asio::async_write(next_, buffers_,
+        boost::asio::async_write(next_, in_flight_buffers{&in_flight_},
                                  [this, owner = std::move(owner)](boost::beast::error_code ec,
                                                                   std::size_t) { on_written(ec); });
     }
@@ -179,25 +197,32 @@ private:
             failed_ = true;
             drop_pending_data();
             pending_.clear();
-            boost::beast::error_code ignored;
-            boost::beast::get_lowest_layer(next_).socket().close(ignored);
+            boost::beast::close_socket(boost::beast::get_lowest_layer(next_));
         } else {
             start_write();
         }
-        if (!busy() || failed_) {
-            drained_.cancel();
+        if (!busy()) {
+            // An idle connection keeps no queue memory; a burst's worth would otherwise stay
+            // with it for as long as it is open.
+            release(pending_);
+            release(in_flight_);
+        }
+        if (drained_ && (!busy() || failed_)) {
+            drained_->cancel();
         }
     }
 
+    template <class Vector> static void release(Vector& v) { Vector().swap(v); }
+
     Next next_;
-    boost::asio::steady_timer drained_;
+    std::unique_ptr<boost::asio::steady_timer> drained_; // made by the first teardown that waits
     std::weak_ptr<void> owner_;
     std::atomic<std::int64_t>* gauge_ = nullptr;
-    // Vectors rather than deques: an idle connection then holds no queue memory at all.
+    // Vectors rather than deques, released when the queue empties: an idle connection then
+    // holds no queue memory at all.
     std::vector<entry> pending_;
     std::size_t pending_data_ = 0;
     std::vector<entry> in_flight_;
-    std::vector<boost::asio::const_buffer> buffers_;
     bool writing_ = false;
     bool failed_ = false;
 };

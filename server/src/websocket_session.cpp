@@ -6,7 +6,6 @@
 #include "ws_context.hpp"
 
 #include <boost/asio/post.hpp>
-#include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 
@@ -25,8 +24,8 @@ constexpr auto close_grace = std::chrono::seconds(5);
 template <class Stream>
 websocket_session<Stream>::websocket_session(application& app, Stream&& stream, const User& user,
                                              std::string token_hash, connection_slot slot)
-    : connection(user.id, std::move(token_hash)), app_(app), ws_(std::move(stream)),
-      close_deadline_(ws_.get_executor()), slot_(std::move(slot)) {}
+    : connection(user.id, std::move(token_hash)), app_(app), ws_(ws_transport(std::move(stream))),
+      slot_(std::move(slot)) {}
 
 template <class Stream> websocket_session<Stream>::~websocket_session() {
     if (attached_) {
@@ -39,7 +38,9 @@ template <class Stream> void websocket_session<Stream>::run(http_request upgrade
     // The WebSocket stream keeps its own timeouts (with pings when idle) from here on.
     ws_.next_layer().set_owner(this->shared_from_this());
     ws_.next_layer().set_queue_gauge(&app_.stats.outgoing_queued);
-    beast::get_lowest_layer(ws_).expires_never();
+    if constexpr (!std::is_same_v<ws_transport_t<Stream>, net::ip::tcp::socket>) {
+        beast::get_lowest_layer(ws_).expires_never();
+    }
     auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
     timeouts.idle_timeout = app_.opts.ws_idle_timeout; // keep_alive_pings stays on
     ws_.set_option(timeouts);
@@ -71,38 +72,64 @@ template <class Stream> void websocket_session<Stream>::on_accept(beast::error_c
 }
 
 template <class Stream> void websocket_session<Stream>::do_read() {
-    ws_.async_read(
-        buffer_, beast::bind_front_handler(&websocket_session::on_read, this->shared_from_this()));
+    // Waiting for a message, ask Beast for its first byte only. A whole-message read would
+    // have Beast grow `buffer_` by a frame's worth (1.5 KiB) at once, to sit in every idle
+    // connection; Beast still answers pings and keeps its idle timeout meanwhile.
+    ws_.async_read_some(
+        net::buffer(&lead_, 1),
+        beast::bind_front_handler(&websocket_session::on_lead, this->shared_from_this()));
 }
 
-template <class Stream> void websocket_session<Stream>::on_read(beast::error_code ec, std::size_t) {
+template <class Stream>
+void websocket_session<Stream>::on_lead(beast::error_code ec, std::size_t bytes) {
     if (ec) {
-        // Beast has already answered an oversized message with 1009 and bad UTF-8 with 1007.
-        // The connection is over: leave the fan-out now rather than when the last handler
-        // holding this session lets go.
-        close_deadline_.cancel();
-        if (attached_) {
-            attached_ = false;
-            app_.state.detach(this);
-            app_.stats.connections_open.fetch_sub(1, std::memory_order_relaxed);
-            log::write(log::level::debug, "ws.close",
-                       {{"conn", id_}, {"user", this->user().value}});
+        return on_read_failed();
+    }
+    if (ws_.is_message_done()) {
+        return on_message(std::string_view(&lead_, bytes));
+    }
+    // Room for the rest of the frame now, so that the lead byte is not copied again.
+    buffer_.reserve(bytes + ws_.read_size_hint(buffer_));
+    buffer_.commit(net::buffer_copy(buffer_.prepare(bytes), net::buffer(&lead_, bytes)));
+    ws_.async_read(
+        buffer_, beast::bind_front_handler(&websocket_session::on_rest, this->shared_from_this()));
+}
+
+template <class Stream> void websocket_session<Stream>::on_rest(beast::error_code ec, std::size_t) {
+    if (ec) {
+        return on_read_failed();
+    }
+    const auto data = buffer_.cdata();
+    on_message(std::string_view(static_cast<const char*>(data.data()), data.size()));
+}
+
+template <class Stream> void websocket_session<Stream>::on_message(std::string_view text) {
+    // Once a close has been decided, whatever the client still sends is read and dropped.
+    if (!close_code_) {
+        if (ws_.got_text()) {
+            dispatch(app_, this->shared_from_this(), this->user(), text);
+        } else {
+            start_close(websocket::close_code::unknown_data);
         }
-        return;
     }
-    if (close_code_) {
-        buffer_.consume(buffer_.size());
-        return do_read();
-    }
-    if (!ws_.got_text()) {
-        buffer_.consume(buffer_.size());
-        start_close(websocket::close_code::unknown_data);
-        return do_read();
-    }
-    const auto text = beast::buffers_to_string(buffer_.data());
-    buffer_.consume(buffer_.size());
-    dispatch(app_, this->shared_from_this(), this->user(), text);
+    buffer_.clear();
+    buffer_.shrink_to_fit();
     do_read();
+}
+
+template <class Stream> void websocket_session<Stream>::on_read_failed() {
+    // Beast has already answered an oversized message with 1009 and bad UTF-8 with 1007.
+    // The connection is over: leave the fan-out now rather than when the last handler
+    // holding this session lets go.
+    if (close_deadline_) {
+        close_deadline_->cancel();
+    }
+    if (attached_) {
+        attached_ = false;
+        app_.state.detach(this);
+        app_.stats.connections_open.fetch_sub(1, std::memory_order_relaxed);
+        log::write(log::level::debug, "ws.close", {{"conn", id_}, {"user", this->user().value}});
+    }
 }
 
 template <class Stream> void websocket_session<Stream>::send(frame_ptr frame) {
@@ -193,15 +220,15 @@ template <class Stream> void websocket_session<Stream>::start_close(std::uint16_
     if (!ws_.is_open()) {
         return; // the peer has gone already; nothing to say goodbye to
     }
-    close_deadline_.expires_after(close_grace);
-    close_deadline_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+    close_deadline_ = std::make_unique<net::steady_timer>(ws_.get_executor(), close_grace);
+    close_deadline_->async_wait([self = this->shared_from_this()](beast::error_code ec) {
         if (!ec) {
-            beast::get_lowest_layer(self->ws_).close();
+            beast::close_socket(beast::get_lowest_layer(self->ws_));
         }
     });
     ws_.async_close(
         websocket::close_reason(*close_code_),
-        [self = this->shared_from_this()](beast::error_code) { self->close_deadline_.cancel(); });
+        [self = this->shared_from_this()](beast::error_code) { self->close_deadline_->cancel(); });
 }
 
 template class websocket_session<plain_stream>;

@@ -12,11 +12,25 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
 #include <memory>
+#include <string_view>
+#include <utility>
 
 namespace carecircle::server {
 
 using plain_stream = boost::beast::tcp_stream;
 using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+
+// What a WebSocket runs on once upgraded. A plain connection leaves beast::tcp_stream behind:
+// its timers and separately allocated state (about 0.5 KiB) would sit unused beside the
+// WebSocket's own timeouts. A TLS connection keeps it, since its TLS state cannot move onto
+// another transport.
+inline boost::asio::ip::tcp::socket ws_transport(plain_stream&& stream) {
+    return stream.release_socket();
+}
+inline tls_stream ws_transport(tls_stream&& stream) {
+    return std::move(stream);
+}
+template <class Stream> using ws_transport_t = decltype(ws_transport(std::declval<Stream>()));
 
 // One signed-in WebSocket over plain TCP or TLS. It owns its socket, its read buffer and a
 // bounded queue of frames to send; everything runs on its strand, and others reach it only
@@ -41,7 +55,10 @@ public:
 private:
     void on_accept(boost::beast::error_code ec);
     void do_read();
-    void on_read(boost::beast::error_code ec, std::size_t bytes);
+    void on_lead(boost::beast::error_code ec, std::size_t bytes);
+    void on_rest(boost::beast::error_code ec, std::size_t bytes);
+    void on_message(std::string_view text);
+    void on_read_failed();
     // Queues a frame (or closes a connection too far behind); the caller then flushes.
     void enqueue(frame_ptr frame);
     void hand_over(frame_ptr frame, bool is_reply);
@@ -52,9 +69,12 @@ private:
     void start_close(std::uint16_t code);
 
     application& app_;
-    boost::beast::websocket::stream<outbound_stream<Stream>> ws_;
+    boost::beast::websocket::stream<outbound_stream<ws_transport_t<Stream>>> ws_;
+    // Between messages a connection holds only `lead_`; `buffer_` holds the rest of a message
+    // while it is read and gives its memory back after.
+    char lead_ = 0;
     boost::beast::flat_buffer buffer_;
-    boost::asio::steady_timer close_deadline_;
+    std::unique_ptr<boost::asio::steady_timer> close_deadline_; // made when a close starts
     std::chrono::steady_clock::time_point last_flush_{};
     bool flush_waiting_ = false;
     bool attached_ = false;

@@ -170,3 +170,24 @@ TEST_F(WebSocket, RequestsAreAnsweredInTheirOwnIdsWhenPipelined) {
         EXPECT_EQ(ws.wait_reply(id).at("ok"), json::value(true)) << "id " << id;
     EXPECT_EQ(error_code_of(ws.wait_reply(nullptr)), "bad_request");
 }
+
+// A connection waiting for a message reads its first byte alone, and the rest after it (so
+// that an idle connection holds no read buffer): messages that end or break right after that
+// byte must still be read whole.
+TEST_F(WebSocket, MessagesEndingOrSplitAfterTheirFirstByteAreReadWhole) {
+    const auto uma = register_user("uma");
+    ws_client ws(port(), uma.token);
+    ASSERT_TRUE(ws.send_text("7")) << ws.close_description();
+    expect_bad_request(ws.wait_reply(nullptr), nullptr, "a one-byte frame");
+
+    ASSERT_TRUE(ws.send_text_in_fragments({"{", R"("id":3,"type":"groups.list"})"}))
+        << ws.close_description();
+    EXPECT_EQ(ws.wait_reply(3).at("ok"), json::value(true));
+
+    ASSERT_TRUE(ws.send_ping("between messages")) << ws.close_description();
+    ASSERT_TRUE(ws.send_text_in_fragments({"", "{", "", R"("id":4,)", R"("type":"groups.list"})"}))
+        << ws.close_description();
+    EXPECT_EQ(ws.wait_reply(4).at("ok"), json::value(true));
+    EXPECT_EQ(ws.matching_pongs(), 1);
+    EXPECT_TRUE(ws.is_open());
+}
