@@ -84,43 +84,53 @@ void listener::reload_tls() {
               [self = shared_from_this(), fresh = std::move(fresh)] { self->tls_ = fresh; });
 }
 
+// A strand of its own would cost each connection another allocation of about 0.1 KiB, kept
+// for as long as it is open. With a handful of I/O threads, connections sharing one of many
+// strands lose no parallelism: a strand only keeps its connections' handlers apart.
+net::strand<net::io_context::executor_type> listener::next_strand() {
+    constexpr std::size_t strand_count = 1024;
+    if (strands_.size() < strand_count) {
+        return strands_.emplace_back(net::make_strand(app_.ioc));
+    }
+    return strands_[next_strand_++ % strand_count];
+}
+
 void listener::do_accept() {
-    acceptor_.async_accept(
-        net::make_strand(app_.ioc),
-        [self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
-            if (ec == net::error::operation_aborted || !self->acceptor_.is_open()) {
-                return;
-            }
-            if (ec) {
-                // The connection stays in the backlog; try again once something may have closed.
-                log::write(log::level::warn, "accept.failed", {{"reason", ec.message()}});
-                self->accept_retry_.expires_after(std::chrono::milliseconds{100});
-                self->accept_retry_.async_wait([self](boost::system::error_code wait_ec) {
-                    if (!wait_ec && self->acceptor_.is_open()) {
-                        self->do_accept();
-                    }
-                });
-                return;
-            }
-            auto slot = admit(self->app_, socket);
-            if (!slot) {
-                // Closed before a byte is read: the cheapest answer to a flood.
-                socket.close(ec);
-                return self->do_accept();
-            }
-            // Chat frames are small and latency matters more than packet count.
-            socket.set_option(tcp::no_delay(true), ec);
-            if (self->tls_) {
-                std::make_shared<tls_http_session>(self->app_, std::move(socket), self->tls_.get(),
-                                                   std::move(*slot))
-                    ->run();
-            } else {
-                std::make_shared<plain_http_session>(self->app_, std::move(socket), nullptr,
-                                                     std::move(*slot))
-                    ->run();
-            }
-            self->do_accept();
-        });
+    acceptor_.async_accept(next_strand(), [self = shared_from_this()](boost::system::error_code ec,
+                                                                      tcp::socket socket) {
+        if (ec == net::error::operation_aborted || !self->acceptor_.is_open()) {
+            return;
+        }
+        if (ec) {
+            // The connection stays in the backlog; try again once something may have closed.
+            log::write(log::level::warn, "accept.failed", {{"reason", ec.message()}});
+            self->accept_retry_.expires_after(std::chrono::milliseconds{100});
+            self->accept_retry_.async_wait([self](boost::system::error_code wait_ec) {
+                if (!wait_ec && self->acceptor_.is_open()) {
+                    self->do_accept();
+                }
+            });
+            return;
+        }
+        auto slot = admit(self->app_, socket);
+        if (!slot) {
+            // Closed before a byte is read: the cheapest answer to a flood.
+            socket.close(ec);
+            return self->do_accept();
+        }
+        // Chat frames are small and latency matters more than packet count.
+        socket.set_option(tcp::no_delay(true), ec);
+        if (self->tls_) {
+            std::make_shared<tls_http_session>(self->app_, std::move(socket), self->tls_.get(),
+                                               std::move(*slot))
+                ->run();
+        } else {
+            std::make_shared<plain_http_session>(self->app_, std::move(socket), nullptr,
+                                                 std::move(*slot))
+                ->run();
+        }
+        self->do_accept();
+    });
 }
 
 } // namespace carecircle::server

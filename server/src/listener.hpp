@@ -5,12 +5,15 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <cstddef>
 #include <memory>
+#include <vector>
 
 namespace carecircle::server {
 
-// Accepts connections and gives each its own strand and HTTP session, over TLS when the
-// options name a certificate.
+// Accepts connections and gives each a strand and an HTTP session, over TLS when the options
+// name a certificate.
 class listener : public std::enable_shared_from_this<listener> {
 public:
     // Binds and listens; throws with a clear message when the address cannot be had.
@@ -25,6 +28,7 @@ public:
 
 private:
     void do_accept();
+    boost::asio::strand<boost::asio::io_context::executor_type> next_strand();
 
     application& app_;
     boost::asio::ip::tcp::acceptor acceptor_;
@@ -32,6 +36,10 @@ private:
     // rather than failing again at once and spinning a thread.
     boost::asio::steady_timer accept_retry_;
     std::shared_ptr<boost::asio::ssl::context> tls_;
+    // Connections take these strands in turn (see next_strand); used only from the acceptor's
+    // strand.
+    std::vector<boost::asio::strand<boost::asio::io_context::executor_type>> strands_;
+    std::size_t next_strand_ = 0;
 };
 
 } // namespace carecircle::server

@@ -69,7 +69,9 @@ private:
     void start_close(std::uint16_t code);
 
     application& app_;
-    boost::beast::websocket::stream<outbound_stream<ws_transport_t<Stream>>> ws_;
+    // Without permessage-deflate, which the server never accepts: its state would cost every
+    // connection 56 bytes.
+    boost::beast::websocket::stream<outbound_stream<ws_transport_t<Stream>>, false> ws_;
     // Between messages a connection holds only `lead_`; `buffer_` holds the rest of a message
     // while it is read and gives its memory back after.
     char lead_ = 0;
