@@ -49,13 +49,9 @@ public:
     // Counts the data frames waiting to be written (for the server's metrics).
     void set_queue_gauge(std::atomic<std::int64_t>* gauge) { gauge_ = gauge; }
 
-    // Queues one complete data frame and starts writing. Only from the stream's strand.
-    void send(std::shared_ptr<const std::string> frame) {
-        queue(std::move(frame));
-        flush();
-    }
-    // Queues a frame without starting a write: several queued, then one flush(), leave in one
-    // system call instead of the first alone and the rest after it.
+    // Queues one complete data frame without starting a write: several queued, then one
+    // flush(), leave in one system call instead of the first alone and the rest after it.
+    // Only from the stream's strand.
     void queue(std::shared_ptr<const std::string> frame) {
         if (failed_) {
             return;
