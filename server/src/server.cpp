@@ -11,7 +11,9 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
+#include <csignal>
 #include <iostream>
+#include <pthread.h>
 #include <thread>
 
 namespace carecircle::server {
@@ -74,9 +76,41 @@ std::string display_host(const net::ip::address& address) {
     return address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
 }
 
+// Stop and reload signals are taken by the main thread alone. A signal sent to the process may
+// otherwise land on the writer or a reader busy inside SQLite, and some runtimes (ThreadSanitizer
+// among them) hold it there until that thread next calls into the C library. Every thread made
+// while this is in force inherits the mask; the main thread lifts it once it is about to run the
+// event loop, and a signal that came before then is delivered at that moment.
+class main_thread_signals {
+public:
+    main_thread_signals() {
+        sigset_t handled;
+        sigemptyset(&handled);
+        for (const int signal_number : {SIGINT, SIGTERM, SIGHUP}) {
+            sigaddset(&handled, signal_number);
+        }
+        pthread_sigmask(SIG_BLOCK, &handled, &before_);
+    }
+    main_thread_signals(const main_thread_signals&) = delete;
+    main_thread_signals& operator=(const main_thread_signals&) = delete;
+    ~main_thread_signals() { release(); }
+
+    void release() {
+        if (!released_) {
+            released_ = true;
+            pthread_sigmask(SIG_SETMASK, &before_, nullptr);
+        }
+    }
+
+private:
+    sigset_t before_{};
+    bool released_ = false;
+};
+
 } // namespace
 
 int serve(const options& opts) {
+    main_thread_signals signal_mask;
     auto ioc = std::make_unique<net::io_context>(static_cast<int>(opts.io_threads));
     std::unique_ptr<application> app;
     std::shared_ptr<listener> acceptor;
@@ -140,6 +174,7 @@ int serve(const options& opts) {
     for (std::size_t i = 1; i < opts.io_threads; ++i) {
         threads.emplace_back([&ioc] { ioc->run(); });
     }
+    signal_mask.release();
     ioc->run();
     for (auto& thread : threads) {
         thread.join();
