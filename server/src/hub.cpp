@@ -304,6 +304,16 @@ void hub::set_retention(GroupId group, std::optional<std::chrono::days> retentio
     }
 }
 
+std::vector<GroupId> hub::group_ids() const {
+    std::lock_guard lock(mutex_);
+    std::vector<GroupId> ids;
+    ids.reserve(groups_.size());
+    for (const auto& [id, state] : groups_) {
+        ids.push_back(id);
+    }
+    return ids;
+}
+
 std::vector<std::pair<GroupId, std::chrono::days>> hub::retention_policies() const {
     std::lock_guard lock(mutex_);
     std::vector<std::pair<GroupId, std::chrono::days>> policies;

@@ -57,6 +57,7 @@ public:
     // Groups and memberships.
     group_access access(GroupId group, const User& user) const;
     std::vector<Group> list_groups(const User& viewer) const;
+    std::vector<GroupId> group_ids() const;
     std::optional<Group> group_for(GroupId group, const User& viewer) const;
     std::vector<member_view> active_members(GroupId group) const;
     std::optional<member_state> membership(GroupId group, UserId user) const;

@@ -1,7 +1,6 @@
 #include "recent_messages.hpp"
 
 #include "carecircle/protocol/encode.hpp"
-#include "carecircle/storage/groups.hpp"
 
 #include <algorithm>
 #include <boost/json/serialize.hpp>
@@ -26,13 +25,13 @@ storage::history_page recent_messages::read_latest(SQLite::Database& db, GroupId
                                                             static_cast<int>(per_group_)});
 }
 
-void recent_messages::load(SQLite::Database& db) {
+void recent_messages::load(SQLite::Database& db, const std::vector<GroupId>& groups) {
     if (per_group_ == 0) {
         return;
     }
     std::unordered_map<GroupId, window> loaded;
-    for (const auto& group : storage::load_groups(db)) {
-        fill(loaded[group.id], read_latest(db, group.id));
+    for (const auto group : groups) {
+        fill(loaded[group], read_latest(db, group));
     }
     const std::scoped_lock lock(mutex_);
     windows_ = std::move(loaded);

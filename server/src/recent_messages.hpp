@@ -26,8 +26,8 @@ public:
     // Keeps up to `per_group` messages of each group (0: none, every read goes to the database).
     explicit recent_messages(std::size_t per_group) : per_group_(per_group) {}
 
-    // Fills every group's window; call before serving.
-    void load(SQLite::Database& db);
+    // Fills the groups' windows; call before serving.
+    void load(SQLite::Database& db, const std::vector<GroupId>& groups);
 
     // What `replace` takes: the group's latest messages as the database holds them. Run it
     // inside the writer's transaction, so nothing committed later is missing from it.

@@ -47,7 +47,7 @@ application::application(net::io_context& io, server::options settings)
       reads(opts.database, opts.read_connections) {
     auto db = storage::open_database(opts.database, storage::access::read_only);
     state.load(db);
-    recent.load(db);
+    recent.load(db, state.group_ids());
     state.set_login_limits(opts.login_failures_per_user, opts.login_failures_per_address,
                            opts.login_window);
     state.set_registration_limit(opts.registrations_per_address);
