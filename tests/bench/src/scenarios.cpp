@@ -36,6 +36,11 @@ double round_to(double value, int digits) {
     return std::round(value * scale) / scale;
 }
 
+// How many a second, to one decimal: the form every throughput figure takes.
+double per_second(std::uint64_t before, std::uint64_t after, double seconds) {
+    return round_to(static_cast<double>(after - before) / seconds, 1);
+}
+
 // A messages.send frame whose id is `id` and whose text carries `stamp`. Built by hand: every
 // value in it is a number or plain ASCII, and this runs for every message sent.
 std::string send_frame(std::int64_t id, std::int64_t group, std::int64_t stamp,
@@ -380,6 +385,28 @@ void add_latencies(json::object& out, const char* name,
     out[name] = summarize(all);
 }
 
+void report_failed_sends(const latency_sink& sink, outcome& out) {
+    if (sink.failed > 0) {
+        out.problem(std::to_string(sink.failed.load()) + " sends failed, e.g. " +
+                    sink.failed_example);
+    }
+}
+
+// The end of a scenario that sends to a group and counts what arrives: every reply, then
+// every delivery of every acknowledged message, then what went wrong and the latencies.
+json::object finish_deliveries(fleet& f, latency_sink& sink,
+                               const std::function<std::uint64_t()>& sent, double drain,
+                               outcome& out) {
+    check_deliveries(f, sink, sent, drain, out);
+    report_failed_sends(sink, out);
+    report_closures(f, out);
+    f.sync();
+    add_latencies(out.figures, "delivery_latency", sink.deliveries_ns);
+    add_latencies(out.figures, "ack_latency", sink.replies_ns);
+    f.close_all(3s);
+    return out.finish();
+}
+
 } // namespace
 
 json::object run_fanout(target& server, const scenario_params& p) {
@@ -420,24 +447,11 @@ json::object run_fanout(target& server, const scenario_params& p) {
     sink.sending = false;
 
     out.figures["seconds"] = round_to(window, 3);
-    out.figures["messages_per_s"] =
-        round_to(static_cast<double>(acked_after - acked_before) / window, 1);
-    out.figures["deliveries_per_s"] =
-        round_to(static_cast<double>(deliveries_after - deliveries_before) / window, 1);
+    out.figures["messages_per_s"] = per_second(acked_before, acked_after, window);
+    out.figures["deliveries_per_s"] = per_second(deliveries_before, deliveries_after, window);
 
-    // Every reply in, then every delivery of every acknowledged message.
-    check_deliveries(
+    return finish_deliveries(
         f, sink, [&] { return sink.sent.load(); }, p.drain, out);
-    if (sink.failed > 0) {
-        out.problem(std::to_string(sink.failed.load()) + " sends failed, e.g. " +
-                    sink.failed_example);
-    }
-    report_closures(f, out);
-    f.sync();
-    add_latencies(out.figures, "delivery_latency", sink.deliveries_ns);
-    add_latencies(out.figures, "ack_latency", sink.replies_ns);
-    f.close_all(3s);
-    return out.finish();
 }
 
 json::object run_latency(target& server, const scenario_params& p) {
@@ -473,21 +487,10 @@ json::object run_latency(target& server, const scenario_params& p) {
     out.figures["seconds"] = round_to(window, 3);
     out.figures["messages_sent"] = sender->sent.load();
     out.figures["deliveries_needed_per_s"] = round_to(p.rate * static_cast<double>(p.clients), 1);
-    out.figures["deliveries_per_s"] =
-        round_to(static_cast<double>(deliveries_after - deliveries_before) / window, 1);
+    out.figures["deliveries_per_s"] = per_second(deliveries_before, deliveries_after, window);
 
-    check_deliveries(
+    return finish_deliveries(
         f, sink, [&] { return sender->sent.load(); }, p.drain, out);
-    if (sink.failed > 0) {
-        out.problem(std::to_string(sink.failed.load()) + " sends failed, e.g. " +
-                    sink.failed_example);
-    }
-    report_closures(f, out);
-    f.sync();
-    add_latencies(out.figures, "delivery_latency", sink.deliveries_ns);
-    add_latencies(out.figures, "ack_latency", sink.replies_ns);
-    f.close_all(3s);
-    return out.finish();
 }
 
 json::object run_idle(target& server, const scenario_params& p) {
@@ -614,17 +617,12 @@ json::object run_persist(target& server, const scenario_params& p) {
     sink.sending = false;
 
     out.figures["seconds"] = round_to(window, 3);
-    out.figures["acks_per_s"] =
-        round_to(static_cast<double>(acked_after - acked_before) / window, 1);
-    out.figures["deliveries_per_s"] =
-        round_to(static_cast<double>(deliveries_after - deliveries_before) / window, 1);
+    out.figures["acks_per_s"] = per_second(acked_before, acked_after, window);
+    out.figures["deliveries_per_s"] = per_second(deliveries_before, deliveries_after, window);
     wait_until([&] { return sink.acked + sink.failed >= sink.sent; }, p.drain);
     out.figures["acked"] = sink.acked.load();
     out.figures["failed"] = sink.failed.load();
-    if (sink.failed > 0) {
-        out.problem(std::to_string(sink.failed.load()) + " sends failed, e.g. " +
-                    sink.failed_example);
-    }
+    report_failed_sends(sink, out);
     if (sink.acked + sink.failed < sink.sent) {
         out.problem(std::to_string(sink.sent - sink.acked - sink.failed) + " sends never answered");
     }
@@ -754,7 +752,7 @@ json::object run_history(target& server, const scenario_params& p) {
     wait_until([&] { return sink.acked + sink.failed >= sink.sent; }, p.drain);
 
     out.figures["seconds"] = round_to(window, 3);
-    out.figures["reads_per_s"] = round_to(static_cast<double>(after - before) / window, 1);
+    out.figures["reads_per_s"] = per_second(before, after, window);
     out.figures["failed"] = sink.failed.load();
     if (sink.failed > 0) {
         out.problem(std::to_string(sink.failed.load()) + " history reads failed, e.g. " +
