@@ -8,17 +8,11 @@
 #  - the image's HEALTHCHECK command passes against that server.
 # Usage: check_container_image.sh SOURCE_DIR BUILD_DIR
 set -euo pipefail
-source "$(dirname "$0")/../shell/wait_for_server.sh"
+source "$(dirname "$0")/../shell/server_checks.sh"
 source_dir=$1
 build_dir=$2
 containerfile="$source_dir/deploy/Containerfile"
-work=$(mktemp -d)
-server_pid=
-cleanup() {
-  if [[ -n $server_pid ]]; then kill "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+make_work_dir
 
 # What the runtime stage (the last FROM) installs, runs and checks, read from the file itself.
 eval "$(python3 - "$containerfile" <<'PY'
@@ -90,6 +84,7 @@ for word in "${entrypoint[@]:1}"; do
 done
 "$binary" "${args[@]}" >"$work/server.log" 2>&1 &
 server_pid=$!
+stop_pids+=("$server_pid")
 wait_for_server "$work/server.log" "$server_pid" >/dev/null || { cat "$work/server.log"; exit 1; }
 
 page=$(curl -fsS "http://127.0.0.1:$port/")

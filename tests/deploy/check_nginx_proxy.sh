@@ -7,20 +7,11 @@
 # The site and the example configuration are used as shipped except for ports and paths.
 # Usage: check_nginx_proxy.sh SOURCE_DIR CARECIRCLE_BINARY
 set -euo pipefail
-source "$(dirname "$0")/../shell/wait_for_server.sh"
+source "$(dirname "$0")/../shell/server_checks.sh"
 source_dir=$1
 binary=$2
-work=$(mktemp -d)
+make_work_dir
 chmod 755 "$work" # nginx's workers drop root and still need their temp folders
-server_pid=
-nginx_pid=
-cleanup() {
-  [[ -z $nginx_pid ]] || kill "$nginx_pid" 2>/dev/null || true
-  [[ -z $server_pid ]] || kill "$server_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  [[ -n ${KEEP:-} ]] || rm -rf "$work"
-}
-trap cleanup EXIT
 fail() {
   echo "FAIL: $*"; echo "work: $work"
   echo "--- server log"; tail -n 20 "$work/server.log" || true
@@ -39,6 +30,7 @@ print(*(s.getsockname()[1] for s in socks))')
   --listen "127.0.0.1:$app_port" --db "$work/carecircle.db" --web-root "$source_dir/web-client" \
   >"$work/server.log" 2>&1 &
 server_pid=$!
+stop_pids+=("$server_pid")
 wait_for_server "$work/server.log" "$server_pid" >/dev/null || fail "the server did not start"
 
 # nginx with the site as shipped, moved to free ports and a certificate made here.
@@ -51,7 +43,7 @@ make_site "$work" "$source_dir" \
 grep -q "127.0.0.1:$app_port" "$work/site.conf" || fail "the site no longer names 127.0.0.1:8080"
 make_main_conf "$work"
 nginx -c "$work/nginx.conf" -p "$work" &
-nginx_pid=$!
+stop_pids+=("$!")
 for _ in $(seq 50); do
   curl -sk -o /dev/null "https://127.0.0.1:$https_port/" && break
   sleep 0.1

@@ -4,16 +4,9 @@
 # stdout carries exactly one `listening on http://HOST:PORT` line with the real port.
 # Usage: check_serve_defaults.sh CARECIRCLE_BINARY
 set -euo pipefail
-source "$(dirname "$0")/../shell/wait_for_server.sh"
+source "$(dirname "$0")/../shell/server_checks.sh"
 binary=$1
-work=$(mktemp -d)
-server_pid=
-cleanup() {
-  [[ -z $server_pid ]] || kill "$server_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+make_work_dir
 fail() {
   echo "FAIL: $*"
   cat "$work/stdout" "$work/stderr" 2>/dev/null || true
@@ -23,6 +16,7 @@ fail() {
 cd "$work"
 "$binary" serve --listen 127.0.0.1:0 >"$work/stdout" 2>"$work/stderr" &
 server_pid=$!
+stop_pids+=("$server_pid")
 wait_for_server "$work/stdout" "$server_pid" >/dev/null || fail "the server did not start"
 line=$(grep "^listening on " "$work/stdout") || fail "no listening line"
 [[ $(grep -c "^listening on " "$work/stdout") == 1 ]] || fail "more than one listening line"

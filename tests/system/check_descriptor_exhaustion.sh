@@ -4,21 +4,15 @@
 # accept) and serve again as soon as clients leave.
 # Usage: check_descriptor_exhaustion.sh CARECIRCLE_BINARY
 set -euo pipefail
-source "$(dirname "$0")/../shell/wait_for_server.sh"
+source "$(dirname "$0")/../shell/server_checks.sh"
 binary=$1
-work=$(mktemp -d)
-server_pid=
-cleanup() {
-  [[ -z $server_pid ]] || kill "$server_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+make_work_dir
 
 # 64 descriptors leave room for the database, the listener and a few dozen clients.
 (ulimit -n 64 && exec "$binary" serve --listen 127.0.0.1:0 --db "$work/cc.db" \
   --max-connections-per-ip 0) >"$work/server.log" 2>&1 &
 server_pid=$!
+stop_pids+=("$server_pid")
 port=$(wait_for_server "$work/server.log" "$server_pid") || { cat "$work/server.log"; exit 1; }
 
 python3 - "$port" "$server_pid" <<'PY' || { echo "--- server log"; tail -n 20 "$work/server.log"; exit 1; }
