@@ -91,13 +91,35 @@ TEST_F(Messages, EveryConnectionOfTheSenderGetsTheEvent) {
     EXPECT_EQ(phone.next_event("message.created").at("message"), json::value(sent));
 }
 
+// The reply follows the commit, and the members hear after it: a client that shows its own
+// message as sent from the reply never sees its event first and shows it twice.
+TEST_F(Messages, SenderHearsTheReplyBeforeItsOwnEvent) {
+    const auto group = create_group("Leicester");
+    ws_client ws = member_of(group, "dee");
+    while (ws.next_message(300ms)) {
+        // whatever joining told the group
+    }
+
+    for (int i = 1; i <= 3; ++i) {
+        const auto id = ws.send_request(
+            "messages.send", {{"group", group}, {"text", "message " + std::to_string(i)}});
+        const auto first = ws.next_message();
+        ASSERT_TRUE(first.has_value());
+        ASSERT_TRUE(first->as_object().contains("id")) << json::serialize(*first);
+        EXPECT_EQ(first->at("id"), id);
+        EXPECT_EQ(num(at_path(*first, "result.message.seq")), i);
+        const auto event = ws.next_message();
+        ASSERT_TRUE(event.has_value());
+        EXPECT_EQ(str(event->at("event")), "message.created") << json::serialize(*event);
+        EXPECT_EQ(num(at_path(*event, "message.seq")), i);
+    }
+}
+
 TEST_F(Messages, NonMemberReceivesNothing) {
     const auto group = create_group("Lincoln");
-    const auto eli = register_user("eli");
     const auto outsider = register_user("outsider");
-    ws_client member(port(), eli.token);
+    ws_client member = member_of(group, "eli");
     ws_client stranger(port(), outsider.token);
-    join(member, group);
 
     send(member, group, "only for the group");
     member.next_event("message.created");
@@ -119,9 +141,7 @@ TEST_F(Messages, PendingMemberOfAPrivateGroupReceivesNothing) {
 
 TEST_F(Messages, OnlyOrganisersAndModeratorsPostAnnouncements) {
     const auto group = create_group("Worksop");
-    const auto wyn = register_user("wyn");
-    ws_client member(port(), wyn.token);
-    join(member, group);
+    ws_client member = member_of(group, "wyn");
 
     const auto refused = member.request(
         "messages.send", {{"group", group}, {"text", "Hear ye"}, {"kind", "announcement"}});
@@ -139,9 +159,7 @@ TEST_F(Messages, OnlyOrganisersAndModeratorsPostAnnouncements) {
 
 TEST_F(Messages, ClientsCannotPostSystemMessages) {
     const auto group = create_group("Retford");
-    const auto yas = register_user("yas");
-    ws_client ws(port(), yas.token);
-    join(ws, group);
+    ws_client ws = member_of(group, "yas");
     for (auto* who : {&ws, &admin_ws()}) {
         const auto reply = who->request(
             "messages.send", {{"group", group}, {"text", "System: all clear"}, {"kind", "system"}});
@@ -153,12 +171,8 @@ TEST_F(Messages, ClientsCannotPostSystemMessages) {
 
 TEST_F(Messages, RepeatedClientIdReturnsTheOriginalMessageAndCreatesNothing) {
     const auto group = create_group("Chesterfield");
-    const auto gia = register_user("gia");
-    const auto hugo = register_user("hugo");
-    ws_client sender(port(), gia.token);
-    ws_client watcher(port(), hugo.token);
-    join(sender, group);
-    join(watcher, group);
+    ws_client sender = member_of(group, "gia");
+    ws_client watcher = member_of(group, "hugo");
 
     const json::object params{{"group", group}, {"text", "on my way"}, {"client_id", "c-42"}};
     const auto first = at_path(sender.call("messages.send", params), "message");
@@ -178,12 +192,8 @@ TEST_F(Messages, RepeatedClientIdReturnsTheOriginalMessageAndCreatesNothing) {
 
 TEST_F(Messages, SameClientIdFromAnotherUserIsANewMessage) {
     const auto group = create_group("Buxton");
-    const auto ivy = register_user("ivy");
-    const auto jay = register_user("jay");
-    ws_client a(port(), ivy.token);
-    ws_client b(port(), jay.token);
-    join(a, group);
-    join(b, group);
+    ws_client a = member_of(group, "ivy");
+    ws_client b = member_of(group, "jay");
     const auto first =
         at_path(a.call("messages.send", {{"group", group}, {"text", "hi"}, {"client_id", "same"}}),
                 "message");
@@ -196,12 +206,8 @@ TEST_F(Messages, SameClientIdFromAnotherUserIsANewMessage) {
 
 TEST_F(Messages, HostileTextIsStoredAndReturnedExactly) {
     const auto group = create_group("Matlock");
-    const auto kai = register_user("kai");
-    const auto lou = register_user("lou");
-    ws_client sender(port(), kai.token);
-    ws_client reader(port(), lou.token);
-    join(sender, group);
-    join(reader, group);
+    ws_client sender = member_of(group, "kai");
+    ws_client reader = member_of(group, "lou");
 
     const std::vector<std::string> texts = {
         "<script>alert('x')</script>",
@@ -236,9 +242,7 @@ TEST_F(Messages, HostileTextIsStoredAndReturnedExactly) {
 
 TEST_F(Messages, FourThousandEmojiAreKeptExactly) {
     const auto group = create_group("Bakewell");
-    const auto max = register_user("max");
-    ws_client ws(port(), max.token);
-    join(ws, group);
+    ws_client ws = member_of(group, "max");
 
     const auto text = repeat(grinning_face, 4000); // 4000 code points, 16000 bytes
     const auto message = send(ws, group, text);
@@ -254,9 +258,7 @@ TEST_F(Messages, FourThousandEmojiAreKeptExactly) {
 
 TEST_F(Messages, TextMustBeOneTo4000CharactersAfterTrimming) {
     const auto group = create_group("Belper");
-    const auto ned = register_user("ned");
-    ws_client ws(port(), ned.token);
-    join(ws, group);
+    ws_client ws = member_of(group, "ned");
 
     for (const auto& bad : std::vector<std::string>{"", " ", "   \t\n  \r\n", repeat("a", 4001),
                                                     "  " + repeat("b", 4001) + "  "}) {
@@ -272,9 +274,7 @@ TEST_F(Messages, TextMustBeOneTo4000CharactersAfterTrimming) {
 
 TEST_F(Messages, SendWithWrongParametersIsABadRequest) {
     const auto group = create_group("Ilkeston");
-    const auto ola = register_user("ola");
-    ws_client ws(port(), ola.token);
-    join(ws, group);
+    ws_client ws = member_of(group, "ola");
     const std::vector<std::pair<const char*, json::object>> cases = {
         {"no text", {{"group", group}}},
         {"text that is a number", {{"group", group}, {"text", 5}}},
@@ -361,12 +361,8 @@ TEST_F(Messages, PrivateGroupIsClosedToNonMembers) {
 
 TEST_F(Messages, MarkReadLowersTheUnreadCount) {
     const auto group = create_group("Long Eaton");
-    const auto sue = register_user("sue");
-    const auto tia = register_user("tia");
-    ws_client ws(port(), sue.token);
-    ws_client other(port(), tia.token);
-    join(ws, group);
-    join(other, group);
+    ws_client ws = member_of(group, "sue");
+    ws_client other = member_of(group, "tia");
     for (int i = 1; i <= 5; ++i)
         send(admin_ws(), group, "update " + std::to_string(i));
 
@@ -389,12 +385,8 @@ TEST_F(Messages, MarkReadLowersTheUnreadCount) {
 
 TEST_F(Messages, RapidSendsAreRateLimitedWithRetryAfter) {
     const auto group = create_group("Heanor");
-    const auto uli = register_user("uli");
-    const auto val = register_user("val");
-    ws_client ws(port(), uli.token);
-    ws_client other(port(), val.token);
-    join(ws, group);
-    join(other, group);
+    ws_client ws = member_of(group, "uli");
+    ws_client other = member_of(group, "val");
 
     std::vector<json::value> ids;
     for (int i = 0; i < 50; ++i)

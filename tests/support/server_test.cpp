@@ -76,6 +76,12 @@ json::object server_test::join(ws_client& ws, std::int64_t group) {
     return at_path(ws.call("groups.join", {{"group", group}}), "membership").as_object();
 }
 
+ws_client server_test::member_of(std::int64_t group, std::string_view username) {
+    ws_client ws = connect(register_user(username));
+    join(ws, group);
+    return ws;
+}
+
 json::object server_test::send(ws_client& ws, std::int64_t group, std::string_view text) {
     return at_path(ws.call("messages.send", {{"group", group}, {"text", text}}), "message")
         .as_object();

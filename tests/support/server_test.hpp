@@ -50,6 +50,8 @@ protected:
                               std::string_view region = "East Midlands");
     // groups.join; returns the membership object of the result.
     json::object join(ws_client& ws, std::int64_t group);
+    // A new member of the public `group`, connected: registered, signed in and joined.
+    ws_client member_of(std::int64_t group, std::string_view username);
     // messages.send; returns the message object of the result.
     json::object send(ws_client& ws, std::int64_t group, std::string_view text);
     // The Group object of `group` in `ws`'s groups.list.
