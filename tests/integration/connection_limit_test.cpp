@@ -128,12 +128,8 @@ TEST_F(ManyConnections, AThousandIdleConnectionsFromOneAddressDoNotStopTheChat) 
         idle.emplace_back(port());
 
     const auto group = create_group("Nottingham");
-    const auto amy = register_user("amy");
-    const auto bob = register_user("bob");
-    ws_client amy_ws = connect(amy);
-    ws_client bob_ws = connect(bob);
-    join(amy_ws, group);
-    join(bob_ws, group);
+    ws_client amy_ws = member_of(group, "amy");
+    ws_client bob_ws = member_of(group, "bob");
     send(amy_ws, group, "still here");
     EXPECT_EQ(str(at_path(bob_ws.next_event("message.created"), "message.text")), "still here");
 

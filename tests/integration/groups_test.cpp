@@ -171,9 +171,7 @@ TEST_F(Groups, PendingMemberIsForbiddenEverythingButLeaving) {
 
 TEST_F(Groups, LeavingAGroupStopsItsMessagesAndItsWrites) {
     const auto group = create_group("Mansfield");
-    const auto gus = register_user("gus");
-    ws_client ws(port(), gus.token);
-    join(ws, group);
+    ws_client ws = member_of(group, "gus");
     EXPECT_EQ(ws.call("groups.leave", {{"group", group}}), json::object{});
 
     send(admin_ws(), group, "after gus left");

@@ -54,9 +54,7 @@ using seqs = std::vector<std::int64_t>;
 
 TEST_F(MessageHistory, WithoutACursorReturnsTheLatestPage) {
     const auto group = group_with_messages(7);
-    const auto wil = register_user("wil");
-    ws_client ws(port(), wil.token);
-    join(ws, group);
+    ws_client ws = member_of(group, "wil");
 
     auto p = read(ws, group, {{"limit", 3}});
     EXPECT_EQ(p.seqs, (seqs{5, 6, 7}));
@@ -169,9 +167,7 @@ TEST_F(MessageHistory, CatchingUpVisitsEveryMessageOnceInOrder) {
 
 TEST_F(MessageHistory, HistoryReturnsTheSameMessagesAsTheReplies) {
     const auto group = create_group("Arnold");
-    const auto xan = register_user("xan");
-    ws_client ws(port(), xan.token);
-    join(ws, group);
+    ws_client ws = member_of(group, "xan");
     json::array sent;
     for (int i = 0; i < 4; ++i)
         sent.emplace_back(send(ws, group, "note " + std::to_string(i)));

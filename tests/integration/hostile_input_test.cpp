@@ -55,9 +55,7 @@ TEST_F(HostileInput, OneMegabyteFrameEndsThatConnectionAndOthersCarryOn) {
 
 TEST_F(HostileInput, FragmentedMessageWithinTheLimitIsAnsweredAsOne) {
     const auto group = create_group("Grantham");
-    const auto cal = register_user("cal");
-    ws_client ws(port(), cal.token);
-    join(ws, group);
+    ws_client ws = member_of(group, "cal");
     const std::string text = repeated("fragment ", 300);
     const std::string frame = json::serialize(
         json::object{{"id", 7}, {"type", "messages.send"}, {"group", group}, {"text", text}});

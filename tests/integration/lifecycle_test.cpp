@@ -52,10 +52,8 @@ TEST_F(Lifecycle, RestartKeepsAccountsGroupsAndHistoryAndSeqContinues) {
 
 TEST_F(Lifecycle, AcknowledgedMessagesSurviveAHardKill) {
     const auto group = create_group("Derby");
-    const auto ben = register_user("ben");
     {
-        ws_client ws(port(), ben.token);
-        join(ws, group);
+        ws_client ws = member_of(group, "ben");
         std::vector<json::value> ids;
         for (int i = 1; i <= 15; ++i)
             ids.push_back(ws.send_request(
@@ -76,11 +74,9 @@ TEST_F(Lifecycle, AcknowledgedMessagesSurviveAHardKill) {
 
 TEST_F(Lifecycle, SendsAcknowledgedDuringShutdownAreKept) {
     const auto group = create_group("Worksop");
-    const auto gil = register_user("gil");
     std::vector<std::int64_t> acknowledged;
     {
-        ws_client ws(port(), gil.token);
-        join(ws, group);
+        ws_client ws = member_of(group, "gil");
         std::vector<json::value> ids;
         for (int i = 1; i <= 20; ++i)
             ids.push_back(ws.send_request(
@@ -111,12 +107,10 @@ TEST_F(Lifecycle, SendsAcknowledgedDuringShutdownAreKept) {
 
 TEST_F(Lifecycle, SigtermClosesWebSocketsWith1001AndExitsZero) {
     const auto group = create_group("Leicester");
-    const auto cyd = register_user("cyd");
     const auto dil = register_user("dil");
-    ws_client a(port(), cyd.token);
+    ws_client a = member_of(group, "cyd");
     ws_client b(port(), dil.token);
     ws_client b2(port(), dil.token);
-    join(a, group);
     send(a, group, "last words");
 
     server().send_signal(SIGTERM);

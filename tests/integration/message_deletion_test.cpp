@@ -105,9 +105,7 @@ TEST_F(MessageDeletion, OtherPeopleCannotDeleteAMessage) {
 TEST_F(MessageDeletion, MessageOfAnotherGroupIsNotFound) {
     const auto here = create_group("Nottingham");
     const auto there = create_group("Worcestershire");
-    const auto amy = register_user("amy");
-    auto ws = connect(amy);
-    join(ws, here);
+    ws_client ws = member_of(here, "amy");
     join(ws, there);
     const auto here_message = send(ws, here, "Hello Nottingham");
     const auto there_message = send(ws, there, "Hello Worcestershire");

@@ -27,12 +27,8 @@ std::string text_for(int k, std::size_t length) {
 
 TEST_F(OutgoingFrames, EventsAndRepliesOfEveryLengthArriveWhole) {
     const auto group = create_group("Leicester");
-    const auto author = register_user("author");
-    const auto reader = register_user("reader");
-    ws_client writing(port(), author.token);
-    ws_client reading(port(), reader.token);
-    join(writing, group);
-    join(reading, group);
+    ws_client writing = member_of(group, "author");
+    ws_client reading = member_of(group, "reader");
 
     // Across the three encodings of a frame's length: under 126 bytes, up to 65,535 bytes, and
     // (the history page below, 30 messages, 20 of them of 4,000 characters) beyond.

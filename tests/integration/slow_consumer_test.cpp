@@ -31,14 +31,10 @@ double metric(const std::string& exposition, const std::string& name) {
 TEST_F(SlowConsumer, ClientThatNeverReadsIsClosedWith1008AndOthersGetEveryMessage) {
     const auto group = create_group("Nottingham");
     admin_ws().close(); // the group's creator is a member too; only sid is to fall behind
-    const auto amy = register_user("amy");
-    const auto bob = register_user("bob");
     const auto sid = register_user("sid");
-    ws_client amy_ws = connect(amy);
-    ws_client bob_ws = connect(bob);
+    ws_client amy_ws = member_of(group, "amy");
+    ws_client bob_ws = member_of(group, "bob");
     ws_client sid_ws = connect(sid);
-    join(amy_ws, group);
-    join(bob_ws, group);
     join(sid_ws, group); // sid reads nothing after this
 
     // Bob reads everything, on his own thread, as a phone with a good signal would.
