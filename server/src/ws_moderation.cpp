@@ -56,6 +56,21 @@ std::optional<error> check_target(const request_context& ctx, GroupId group, Use
     return std::nullopt;
 }
 
+// Decodes a request only a moderator of its group may make. On a bad request or a caller
+// without the role, the request has already been answered with the error.
+template <typename Request>
+bool decode_as_moderator(const request_context& ctx, const json::object& params, Request& req) {
+    if (auto problem = protocol::decode(params, req)) {
+        ctx.fail(*problem);
+        return false;
+    }
+    if (auto problem = check_moderator(ctx, req.group)) {
+        ctx.fail(*problem);
+        return false;
+    }
+    return true;
+}
+
 void commit_then_reply(const request_context& ctx, storage::writer::work work,
                        std::function<void()> after_commit = {}) {
     ctx.app->writer.submit(
@@ -72,11 +87,8 @@ void commit_then_reply(const request_context& ctx, storage::writer::work work,
 
 void groups_requests(const request_context& ctx, const json::object& params) {
     protocol::group_ref req;
-    if (auto problem = protocol::decode(params, req)) {
-        return ctx.fail(*problem);
-    }
-    if (auto problem = check_moderator(ctx, req.group)) {
-        return ctx.fail(*problem);
+    if (!decode_as_moderator(ctx, params, req)) {
+        return;
     }
     json::array requests;
     for (const auto& pending : ctx.app->state.pending_requests(req.group)) {
@@ -88,11 +100,8 @@ void groups_requests(const request_context& ctx, const json::object& params) {
 
 void decide_request(const request_context& ctx, const json::object& params, bool approve) {
     protocol::group_member_ref req;
-    if (auto problem = protocol::decode(params, req)) {
-        return ctx.fail(*problem);
-    }
-    if (auto problem = check_moderator(ctx, req.group)) {
-        return ctx.fail(*problem);
+    if (!decode_as_moderator(ctx, params, req)) {
+        return;
     }
     const auto pending = ctx.app->state.membership(req.group, req.user);
     if (!pending || pending->membership.status != membership_status::pending) {
@@ -140,11 +149,8 @@ void groups_reject(const request_context& ctx, const json::object& params) {
 
 void groups_set_role(const request_context& ctx, const json::object& params) {
     protocol::groups_set_role req;
-    if (auto problem = protocol::decode(params, req)) {
-        return ctx.fail(*problem);
-    }
-    if (auto problem = check_moderator(ctx, req.group)) {
-        return ctx.fail(*problem);
+    if (!decode_as_moderator(ctx, params, req)) {
+        return;
     }
     if (auto problem = check_target(ctx, req.group, req.user, true)) {
         return ctx.fail(*problem);
@@ -220,11 +226,8 @@ std::optional<error> check_not_last_moderator(const request_context& ctx, GroupI
 
 void groups_remove(const request_context& ctx, const json::object& params) {
     protocol::group_member_ref req;
-    if (auto problem = protocol::decode(params, req)) {
-        return ctx.fail(*problem);
-    }
-    if (auto problem = check_moderator(ctx, req.group)) {
-        return ctx.fail(*problem);
+    if (!decode_as_moderator(ctx, params, req)) {
+        return;
     }
     if (auto problem = check_target(ctx, req.group, req.user, false)) {
         return ctx.fail(*problem);
@@ -240,11 +243,8 @@ void groups_remove(const request_context& ctx, const json::object& params) {
 
 void groups_ban(const request_context& ctx, const json::object& params) {
     protocol::groups_ban req;
-    if (auto problem = protocol::decode(params, req)) {
-        return ctx.fail(*problem);
-    }
-    if (auto problem = check_moderator(ctx, req.group)) {
-        return ctx.fail(*problem);
+    if (!decode_as_moderator(ctx, params, req)) {
+        return;
     }
     if (req.user == ctx.user.id) {
         return ctx.fail(error_code::bad_request, "you cannot ban yourself");
@@ -274,11 +274,8 @@ void groups_ban(const request_context& ctx, const json::object& params) {
 
 void groups_unban(const request_context& ctx, const json::object& params) {
     protocol::group_member_ref req;
-    if (auto problem = protocol::decode(params, req)) {
-        return ctx.fail(*problem);
-    }
-    if (auto problem = check_moderator(ctx, req.group)) {
-        return ctx.fail(*problem);
+    if (!decode_as_moderator(ctx, params, req)) {
+        return;
     }
     if (!ctx.app->state.active_ban(req.group, req.user, storage::now())) {
         return ctx.fail(error_code::not_found, "that person is not banned from this group");
@@ -296,11 +293,8 @@ void groups_unban(const request_context& ctx, const json::object& params) {
 
 void groups_mute(const request_context& ctx, const json::object& params) {
     protocol::groups_mute req;
-    if (auto problem = protocol::decode(params, req)) {
-        return ctx.fail(*problem);
-    }
-    if (auto problem = check_moderator(ctx, req.group)) {
-        return ctx.fail(*problem);
+    if (!decode_as_moderator(ctx, params, req)) {
+        return;
     }
     if (auto problem = check_target(ctx, req.group, req.user, false)) {
         return ctx.fail(*problem);
@@ -328,11 +322,8 @@ void groups_mute(const request_context& ctx, const json::object& params) {
 
 void groups_set_retention(const request_context& ctx, const json::object& params) {
     protocol::groups_set_retention req;
-    if (auto problem = protocol::decode(params, req)) {
-        return ctx.fail(*problem);
-    }
-    if (auto problem = check_moderator(ctx, req.group)) {
-        return ctx.fail(*problem);
+    if (!decode_as_moderator(ctx, params, req)) {
+        return;
     }
     auto entry = log_of(ctx, req.group, "set_retention");
     entry.reason = req.retention ? std::to_string(req.retention->count()) + " days" : "for good";
@@ -449,11 +440,8 @@ void messages_report(const request_context& ctx, const json::object& params) {
 
 void reports_list(const request_context& ctx, const json::object& params) {
     protocol::group_ref req;
-    if (auto problem = protocol::decode(params, req)) {
-        return ctx.fail(*problem);
-    }
-    if (auto problem = check_moderator(ctx, req.group)) {
-        return ctx.fail(*problem);
+    if (!decode_as_moderator(ctx, params, req)) {
+        return;
     }
     ctx.app->reads.submit([ctx, req](SQLite::Database& db) {
         try {
@@ -529,11 +517,8 @@ void reports_resolve(const request_context& ctx, const json::object& params) {
 
 void moderation_log(const request_context& ctx, const json::object& params) {
     protocol::moderation_log_query req;
-    if (auto problem = protocol::decode(params, req)) {
-        return ctx.fail(*problem);
-    }
-    if (auto problem = check_moderator(ctx, req.group)) {
-        return ctx.fail(*problem);
+    if (!decode_as_moderator(ctx, params, req)) {
+        return;
     }
     ctx.app->reads.submit([ctx, req](SQLite::Database& db) {
         try {
