@@ -29,6 +29,8 @@ export const SERVER_START_TIMEOUT_MS = 15_000;
 export const PASSWORD = 'kettle-on-between-visits';
 export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 800 };
+// The account the server's demo data makes: a site admin and a moderator of every demo group.
+export const DEMO = { username: 'demo', password: 'carecircle-demo' };
 
 /** The public demo group every new account sees in its list. */
 const HOME_GROUP = 'Nottingham';

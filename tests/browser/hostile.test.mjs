@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  DEMO,
   DESKTOP,
   PHONE,
   TEST_TIMEOUT_MS,
@@ -19,8 +20,6 @@ import {
   signIn,
   startServer,
 } from './harness.mjs';
-
-const DEMO = { username: 'demo', password: 'carecircle-demo' };
 
 // Each would leave an element with an id starting "pwn", or set window.__pwned, if it were
 // ever parsed as HTML.

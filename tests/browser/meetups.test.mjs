@@ -11,6 +11,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  DEMO,
   DESKTOP,
   PHONE,
   TEST_TIMEOUT_MS,
@@ -26,7 +27,6 @@ import {
   startServer,
 } from './harness.mjs';
 
-const DEMO = { username: 'demo', password: 'carecircle-demo' };
 const GROUP = 'Nottingham';
 const ONLINE = 'Fortnightly online catch-up';
 const IN_PERSON = 'Nottingham in-person meet-up';

@@ -9,6 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  DEMO,
   DESKTOP,
   PHONE,
   TEST_TIMEOUT_MS,
@@ -25,7 +26,6 @@ import {
   startServer,
 } from './harness.mjs';
 
-const DEMO = { username: 'demo', password: 'carecircle-demo', displayName: 'Demo Organiser' };
 const PRIVATE_GROUP = 'Nottingham homecare workers';
 const PUBLIC_GROUP = 'Nottingham';
 
