@@ -9,10 +9,11 @@
 namespace carecircle::protocol {
 namespace json = boost::json;
 
-std::variant<envelope, envelope_failure> decode_envelope(std::string_view frame) {
+std::variant<envelope, envelope_failure> decode_envelope(std::string_view frame,
+                                                         std::size_t max_depth) {
     json::parse_options options;
     // Far below the default 32 levels of any real request, and it keeps hostile nesting cheap.
-    options.max_depth = 16;
+    options.max_depth = max_depth;
     boost::system::error_code ec;
     json::value parsed = json::parse(frame, ec, {}, options);
     if (ec) {

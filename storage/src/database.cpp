@@ -44,4 +44,11 @@ void backup(const std::filesystem::path& from, const std::filesystem::path& to) 
     copy.executeStep(); // -1: every page in one step, so the copy is one consistent snapshot
 }
 
+int probe_writable(SQLite::Database& db) {
+    db.exec("CREATE TEMP TABLE IF NOT EXISTS readiness_probe (x)");
+    db.exec("INSERT INTO readiness_probe VALUES (1)");
+    db.exec("DELETE FROM readiness_probe");
+    return schema_version(db);
+}
+
 } // namespace carecircle::storage

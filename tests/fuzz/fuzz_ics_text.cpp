@@ -1,7 +1,7 @@
 // iCalendar text escaping and line folding (RFC 5545 sections 3.1 and 3.3.11): every output
 // line is at most 75 octets, never splits a UTF-8 sequence, and an escaped value holds no bare
 // newline, comma or semicolon.
-#include "ics.hpp"
+#include "calendar/ics.hpp"
 
 #include <cstdint>
 #include <cstdlib>

@@ -1,7 +1,7 @@
 // Whatever the request target, the static file server must answer only with files inside the
 // web root. The root holds one file; a secret file sits beside it, outside the root, and must
 // never be served.
-#include "static_files.hpp"
+#include "http/static_files.hpp"
 
 #include <cstdint>
 #include <cstdlib>

@@ -19,7 +19,8 @@ constexpr int window = 5;
 class HistoryWindow : public server_test {
 protected:
     server_options options() const override {
-        return with_admin({"--send-rate", "0", "--history-window", std::to_string(window)});
+        return with_admin({"--send-rate", "0", "--request-rate", "0", "--history-window",
+                           std::to_string(window)});
     }
 
     // What the group holds, as the sender was told, ascending by seq.

@@ -1,6 +1,6 @@
 // The iCalendar writer (server/src/ics.hpp) against RFC 5545: escaping, folding, line ends,
 // RRULE, EXDATE and VTIMEZONE.
-#include "ics.hpp"
+#include "calendar/ics.hpp"
 
 #include <algorithm>
 #include <gtest/gtest.h>

@@ -1,7 +1,7 @@
 // Meet-up series expanded with the tz database (server/src/recurrence.hpp), across the two UK
 // clock changes of 2027: forward on Sunday 28 March at 01:00 UTC, back on Sunday 31 October at
 // 01:00 UTC.
-#include "recurrence.hpp"
+#include "calendar/recurrence.hpp"
 
 #include <gtest/gtest.h>
 

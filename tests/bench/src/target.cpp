@@ -202,6 +202,8 @@ private:
                                       db_.string(),
                                       "--send-rate",
                                       "0",
+                                      "--request-rate",
+                                      "0",
                                       "--max-connections-per-ip",
                                       "0"};
         argv.insert(argv.end(), config_.server_args.begin(), config_.server_args.end());

@@ -2,6 +2,7 @@
 
 #include "carecircle/protocol/errors.hpp"
 #include "carecircle/protocol/ids.hpp"
+#include "carecircle/protocol/limits.hpp"
 #include "carecircle/protocol/types.hpp"
 
 #include <boost/json/object.hpp>
@@ -29,7 +30,8 @@ struct envelope_failure {
 
 // Parses one text frame. Invalid UTF-8, malformed JSON, a non-object, a missing type or an id
 // that is neither integer nor string are failures; nothing here throws.
-std::variant<envelope, envelope_failure> decode_envelope(std::string_view frame);
+std::variant<envelope, envelope_failure>
+decode_envelope(std::string_view frame, std::size_t max_depth = default_max_json_depth);
 
 // One struct per operation, named after it. `decode` fills one from an envelope's params and
 // returns the problem when a parameter is missing, of the wrong type or out of range.

@@ -34,6 +34,10 @@ int schema_version(SQLite::Database& db);
 // The version migrate() brings a database to.
 int latest_schema_version();
 
+// Writes and removes a row of a temporary table, so that a disk that has become read-only or
+// full shows up, and returns the schema version. Throws when the write fails.
+int probe_writable(SQLite::Database& db);
+
 struct database_stats {
     std::int64_t users = 0;
     std::int64_t groups = 0;

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "carecircle/storage/read_pool.hpp"
+#include "carecircle/storage/writer.hpp"
+#include "hub/hub.hpp"
+#include "hub/limits.hpp"
+#include "hub/recent_messages.hpp"
+#include "settings/metrics.hpp"
+#include "settings/options.hpp"
+#include "transport/connection_limit.hpp"
+#include "transport/deferred_flushes.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+namespace carecircle::server {
+
+// Everything a request handler may need, created once per server.
+struct application {
+    application(boost::asio::io_context& io, server::options settings);
+
+    boost::asio::io_context& ioc;
+    server::options opts;
+    server::metrics stats;
+    connection_counter connections_per_address{opts.max_connections_per_ip};
+    storage::writer writer;
+    storage::read_pool reads;
+    // Argon2 takes tens of milliseconds on purpose; it runs here, never on an I/O thread.
+    boost::asio::thread_pool password_pool{1};
+    server::hub hub;
+    server::limits limits{opts};
+    recent_messages recent{opts.history_window};
+    // After the hub: what waits here holds sessions, which leave the hub when they go.
+    deferred_flushes flushes{ioc};
+};
+
+} // namespace carecircle::server

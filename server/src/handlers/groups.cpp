@@ -1,0 +1,167 @@
+// The "Groups" operations of PROTOCOL.md section 3: decode, check permission, do, reply.
+#include "carecircle/storage/groups.hpp"
+
+#include "carecircle/protocol/requests.hpp"
+#include "carecircle/storage/time_codec.hpp"
+#include "handlers/request_context.hpp"
+
+namespace carecircle::server {
+namespace json = boost::json;
+namespace {
+
+void groups_list(const request_context& ctx, const json::object&) {
+    json::array groups;
+    for (const auto& group : ctx.app->hub.list_groups(ctx.user)) {
+        const bool details =
+            group.visibility == group_visibility::public_group ||
+            (group.my_membership && group.my_membership->status == membership_status::active) ||
+            ctx.user.role != site_role::member;
+        groups.push_back(protocol::to_json(group, details));
+    }
+    ctx.reply({{"groups", std::move(groups)}});
+}
+
+void groups_create(const request_context& ctx, const json::object& params) {
+    protocol::groups_create req;
+    if (auto problem = protocol::decode(params, req)) {
+        return ctx.fail(*problem);
+    }
+    if (ctx.user.role == site_role::member) {
+        return ctx.fail(error_code::forbidden, "only site moderators and admins create groups");
+    }
+    auto created = std::make_shared<storage::group_record>();
+    auto membership = std::make_shared<storage::membership_record>();
+    ctx.app->writer.submit(
+        [req, created, membership, creator = ctx.user.id](SQLite::Database& db) {
+            const auto now = storage::now();
+            *created = storage::insert_group(db, req.name, req.region, req.description,
+                                             req.visibility, creator, now);
+            if (req.retention) {
+                storage::set_group_retention(db, created->id, req.retention);
+                created->retention = req.retention;
+            }
+            *membership = storage::membership_record{
+                created->id, creator, Membership{group_role::moderator, membership_status::active},
+                Seq{0}, now};
+            storage::put_membership(db, *membership);
+        },
+        [ctx, created, membership](std::exception_ptr failure) {
+            if (failure) {
+                return ctx.fail(error_code::internal, "could not create the group");
+            }
+            ctx.app->hub.put_group(*created);
+            ctx.app->hub.put_membership(*membership);
+            auto group = ctx.app->hub.group_for(created->id, ctx.user);
+            ctx.reply({{"group", protocol::to_json(*group, true)}});
+        });
+}
+
+void groups_join(const request_context& ctx, const json::object& params) {
+    protocol::group_ref req;
+    if (auto problem = protocol::decode(params, req)) {
+        return ctx.fail(*problem);
+    }
+    const auto access = ctx.app->hub.access(req.group, ctx.user);
+    if (!access.group_exists) {
+        return ctx.fail(error_code::not_found, "no such group");
+    }
+    if (access.membership) {
+        // Joining twice changes nothing and says where the person stands.
+        return ctx.reply({{"membership", protocol::to_json(*access.membership)}});
+    }
+    if (auto ban = ctx.app->hub.active_ban(req.group, ctx.user.id, storage::now())) {
+        return ctx.fail(error_code::forbidden, ban->until
+                                                   ? "you are banned from this group until " +
+                                                         format_timestamp(*ban->until)
+                                                   : std::string("you are banned from this group"));
+    }
+    const auto status = access.visibility == group_visibility::public_group
+                            ? membership_status::active
+                            : membership_status::pending;
+    const storage::membership_record record{req.group, ctx.user.id,
+                                            Membership{group_role::member, status},
+                                            ctx.app->hub.last_seq(req.group), storage::now()};
+    ctx.app->writer.submit(
+        [record](SQLite::Database& db) { storage::put_membership(db, record); },
+        [ctx, record](std::exception_ptr failure) {
+            if (failure) {
+                return ctx.fail(error_code::internal, "could not join the group");
+            }
+            ctx.app->hub.put_membership(record);
+            if (record.membership.status == membership_status::pending) {
+                ctx.app->hub.publish(
+                    audience::moderators_of(record.group),
+                    make_frame(protocol::encode_event(
+                        "membership.requested",
+                        {{"group", record.group.value}, {"user", protocol::to_json(ctx.user)}})));
+            }
+            ctx.reply({{"membership", protocol::to_json(record.membership)}});
+        });
+}
+
+void groups_leave(const request_context& ctx, const json::object& params) {
+    protocol::group_ref req;
+    if (auto problem = protocol::decode(params, req)) {
+        return ctx.fail(*problem);
+    }
+    const auto access = ctx.app->hub.access(req.group, ctx.user);
+    if (!access.group_exists) {
+        return ctx.fail(error_code::not_found, "no such group");
+    }
+    if (!access.membership) {
+        return ctx.fail(error_code::forbidden, "you are not a member of this group");
+    }
+    if (access.active_member() && access.membership->role == group_role::moderator &&
+        ctx.app->hub.moderator_count(req.group) <= 1) {
+        return ctx.fail(error_code::conflict,
+                        "you are the group's last moderator: make someone else moderator first");
+    }
+    auto promotions = std::make_shared<std::vector<storage::promotion>>();
+    ctx.app->writer.submit(
+        [group = req.group, user = ctx.user.id, promotions](SQLite::Database& db) {
+            storage::delete_membership(db, group, user);
+            *promotions = withdraw_from_meetups(db, group, user);
+        },
+        [ctx, group = req.group, promotions](std::exception_ptr failure) {
+            if (failure) {
+                return ctx.fail(error_code::internal, "could not leave the group");
+            }
+            ctx.app->hub.remove_membership(group, ctx.user.id);
+            notify_promotions(ctx.app->hub, group, *promotions);
+            ctx.reply({});
+        });
+}
+
+void groups_members(const request_context& ctx, const json::object& params) {
+    protocol::group_ref req;
+    if (auto problem = protocol::decode(params, req)) {
+        return ctx.fail(*problem);
+    }
+    const auto access = ctx.app->hub.access(req.group, ctx.user);
+    if (!access.site_moderator()) {
+        if (auto problem = check_active_member(access)) {
+            return ctx.fail(*problem);
+        }
+    } else if (!access.group_exists) {
+        return ctx.fail(error_code::not_found, "no such group");
+    }
+    json::array members;
+    for (const auto& member : ctx.app->hub.active_members(req.group)) {
+        members.push_back(json::object{{"user", protocol::to_json(member.user)},
+                                       {"role", to_string(member.role)},
+                                       {"online", member.online}});
+    }
+    ctx.reply({{"members", std::move(members)}});
+}
+
+} // namespace
+
+void add_group_handlers(handler_table& table) {
+    table.emplace("groups.list", operation{groups_list});
+    table.emplace("groups.create", operation{groups_create, request_cost::create});
+    table.emplace("groups.join", operation{groups_join});
+    table.emplace("groups.leave", operation{groups_leave});
+    table.emplace("groups.members", operation{groups_members});
+}
+
+} // namespace carecircle::server

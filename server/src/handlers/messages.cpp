@@ -1,0 +1,131 @@
+// The "Messages" operations of PROTOCOL.md section 3.
+#include "carecircle/storage/messages.hpp"
+
+#include "carecircle/protocol/requests.hpp"
+#include "carecircle/storage/groups.hpp"
+#include "carecircle/storage/time_codec.hpp"
+#include "handlers/request_context.hpp"
+
+namespace carecircle::server {
+namespace json = boost::json;
+namespace {
+
+void messages_send(const request_context& ctx, const json::object& params) {
+    protocol::messages_send req;
+    if (auto problem = protocol::decode(params, req)) {
+        return ctx.fail(*problem);
+    }
+    const auto access = ctx.app->hub.access(req.group, ctx.user);
+    if (auto problem = check_can_send(access, storage::now())) {
+        return ctx.fail(*problem);
+    }
+    if (req.kind == message_kind::announcement) {
+        if (auto problem = check_group_role(access, group_role::organiser)) {
+            return ctx.fail(*problem);
+        }
+    }
+
+    auto result = std::make_shared<storage::append_result>();
+    storage::new_message message{req.group,
+                                 Author{ctx.user.id, ctx.user.username, ctx.user.display_name},
+                                 req.kind,
+                                 std::move(req.text),
+                                 std::move(req.client_id),
+                                 storage::now()};
+    ctx.app->writer.submit(
+        [message = std::move(message), result](SQLite::Database& db) {
+            *result = storage::append_message(db, message);
+        },
+        [ctx, result](std::exception_ptr failure) {
+            if (failure) {
+                return ctx.fail(error_code::internal, "the message could not be saved");
+            }
+            auto encoded = protocol::to_json(result->message);
+            if (result->duplicate) {
+                return ctx.reply({{"message", std::move(encoded)}});
+            }
+            ctx.app->hub.message_committed(result->message.group, result->message.seq);
+            ctx.app->recent.append(result->message);
+            // The sender hears first (as PROTOCOL.md orders it), so it can send its next
+            // message while the members' copies are still going out; more messages then wait
+            // for each commit, and each member gets more of them per write.
+            auto event =
+                make_frame(protocol::encode_event("message.created", {{"message", encoded}}));
+            ctx.reply({{"message", std::move(encoded)}});
+            // Completions run in commit order, so every connection sees seqs in order.
+            const auto delivered =
+                ctx.app->hub.publish(audience::members_of(result->message.group), event);
+            ctx.app->stats.messages_sent.fetch_add(1, std::memory_order_relaxed);
+            ctx.app->stats.deliveries.fetch_add(delivered, std::memory_order_relaxed);
+        });
+}
+
+void messages_history(const request_context& ctx, const json::object& params) {
+    protocol::messages_history req;
+    if (auto problem = protocol::decode(params, req)) {
+        return ctx.fail(*problem);
+    }
+    if (auto problem = check_can_read(ctx.app->hub.access(req.group, ctx.user))) {
+        return ctx.fail(*problem);
+    }
+    const storage::history_query query{req.group, req.before, req.after, req.limit};
+    if (const auto page = ctx.app->recent.find(query)) {
+        std::vector<std::string_view> messages;
+        messages.reserve(page->messages.size());
+        for (const auto& message : page->messages) {
+            messages.emplace_back(*message);
+        }
+        return ctx.reply_encoded(protocol::encode_history_reply(ctx.id, messages, page->has_more));
+    }
+    ctx.app->reads.submit([ctx, query](SQLite::Database& db) {
+        try {
+            // A read-pool thread keeps its one connection for life, so the statements
+            // prepared on it can stay with the thread.
+            thread_local std::unique_ptr<storage::history_reader> reader;
+            if (!reader || &reader->database() != &db) {
+                reader = std::make_unique<storage::history_reader>(db);
+            }
+            const auto page = reader->read(query);
+            json::array messages;
+            messages.reserve(page.messages.size());
+            for (const auto& message : page.messages) {
+                messages.push_back(protocol::to_json(message));
+            }
+            ctx.reply({{"messages", std::move(messages)}, {"has_more", page.has_more}});
+        } catch (const std::exception&) {
+            ctx.fail(error_code::internal, "history could not be read");
+        }
+    });
+}
+
+void messages_mark_read(const request_context& ctx, const json::object& params) {
+    protocol::messages_mark_read req;
+    if (auto problem = protocol::decode(params, req)) {
+        return ctx.fail(*problem);
+    }
+    if (auto problem = check_active_member(ctx.app->hub.access(req.group, ctx.user))) {
+        return ctx.fail(*problem);
+    }
+    const Seq seq = std::min(req.seq, ctx.app->hub.last_seq(req.group));
+    ctx.app->writer.submit(
+        [group = req.group, user = ctx.user.id, seq](SQLite::Database& db) {
+            storage::set_last_read(db, group, user, seq);
+        },
+        [ctx, group = req.group, seq](std::exception_ptr failure) {
+            if (failure) {
+                return ctx.fail(error_code::internal, "could not mark the messages read");
+            }
+            ctx.app->hub.set_last_read(group, ctx.user.id, seq);
+            ctx.reply({});
+        });
+}
+
+} // namespace
+
+void add_message_handlers(handler_table& table) {
+    table.emplace("messages.send", operation{messages_send, request_cost::send});
+    table.emplace("messages.history", operation{messages_history});
+    table.emplace("messages.mark_read", operation{messages_mark_read});
+}
+
+} // namespace carecircle::server
