@@ -2,6 +2,8 @@
 // Text always goes in through textContent (text nodes), never through HTML
 // parsing, so whatever people type is shown as typed.
 
+import { localTimes } from './format.js';
+
 /**
  * Create an element.
  * attrs: `class`, `text`, `hidden`, `dataset` (object) and plain attributes;
@@ -41,23 +43,6 @@ export function randomId() {
   const bytes = new Uint8Array(16);
   crypto.getRandomValues(bytes);
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-// Times inside the server's messages ("muted until 2026-12-11T16:00:00.000Z") are shown local.
-const ISO_TIME = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z\b/g;
-const localTime = new Intl.DateTimeFormat('en-GB', {
-  weekday: 'short',
-  day: 'numeric',
-  month: 'short',
-  hour: '2-digit',
-  minute: '2-digit',
-});
-
-function localTimes(text) {
-  return text.replace(ISO_TIME, (iso) => {
-    const date = new Date(iso);
-    return Number.isNaN(date.getTime()) ? iso : localTime.format(date);
-  });
 }
 
 /** Human text for a protocol or HTTP error code, used when the server gave none. */

@@ -4,19 +4,8 @@
 // Each link's accessible name is exactly the group's name; region, state and
 // unread count are in a separate element that describes the link.
 
+import { hueClass, initial } from './avatar.js';
 import { byId, h } from './dom.js';
-
-const AVATAR_COLOURS = 6;
-
-export function hueClass(id) {
-  const n = Number.isInteger(id) ? id : String(id).length;
-  return `hue-${((n % AVATAR_COLOURS) + AVATAR_COLOURS) % AVATAR_COLOURS}`;
-}
-
-export function initial(name) {
-  const first = Array.from(String(name || '').trim())[0];
-  return first ? first.toLocaleUpperCase('en-GB') : '?';
-}
 
 function isActive(group) {
   return Boolean(group && group.my_membership && group.my_membership.status === 'active');

@@ -8,11 +8,12 @@
 
 import * as api from './api.js';
 import { Connection } from './connection.js';
-import { Conversation } from './conversation.js';
+import { Conversation } from './conversation/conversation.js';
 import { byId, describeError, setMessage } from './dom.js';
+import { displayName } from './format.js';
 import { Groups } from './groups.js';
-import { Meetups } from './meetups.js';
-import { Moderation } from './moderation.js';
+import { Meetups } from './meetups/meetups.js';
+import { Moderation } from './moderation/moderation.js';
 import { createSignIn } from './sign-in.js';
 
 const wsUrl = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`;
@@ -142,7 +143,7 @@ window.addEventListener('hashchange', route);
 // ---- account -----------------------------------------------------------------
 
 function renderAccount() {
-  accountName.textContent = user ? user.display_name || user.username : '';
+  accountName.textContent = user ? displayName(user, '') : '';
   account.hidden = !user;
 }
 

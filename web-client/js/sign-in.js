@@ -7,15 +7,12 @@
 
 import * as api from './api.js';
 import { byId, describeError, h, setMessage } from './dom.js';
+import { codePoints, plural } from './format.js';
 
 const HAS_ACCOUNT_KEY = 'carecircle.hasAccount';
 const USERNAME_RE = /^[A-Za-z0-9_.-]{3,32}$/;
 // C0 and C1 control characters, and DEL.
 const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f]/;
-
-function codePoints(text) {
-  return Array.from(text).length;
-}
 
 function rememberHasAccount() {
   try {
@@ -163,7 +160,7 @@ export function createSignIn({ onSignedIn }) {
     if (err.code === 'rate_limited') {
       const minutes = err.retryAfterSeconds ? Math.max(1, Math.ceil(err.retryAfterSeconds / 60)) : null;
       lead = minutes
-        ? `Too many attempts. Please try again in about ${minutes} minute${minutes === 1 ? '' : 's'}.`
+        ? `Too many attempts. Please try again in about ${plural(minutes, 'minute', 'minutes')}.`
         : 'Too many attempts. Please wait a while and try again.';
     }
     const text = detail && detail.toLowerCase() !== lead.toLowerCase() ? `${lead} ${detail}` : lead;

@@ -1,0 +1,142 @@
+// The messages of the open group in seq order, and where the reader is in
+// them: a message that arrives late still lands in its place, a page of
+// history goes in without being read out message by message, and the "new
+// messages" button counts what arrived below while the reader was scrolled up.
+
+import { byId } from '../dom.js';
+import { plural } from '../format.js';
+import { fixDivider, markDeleted, nextMessage, renderMessage } from './message-view.js';
+
+const NEAR_BOTTOM_PX = 120;
+const LIVE_AGAIN_MS = 300;
+
+function sortedIndex(sorted, value) {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export class MessageLog {
+  el = byId('message-log');
+  scroller = byId('conv-scroller');
+  #jump = byId('jump-latest');
+
+  #conn;
+  #getUser;
+  #onRendered;
+  #adoptPending;
+  #seqs = [];
+  #bySeq = new Map();
+  #liveTimer = 0;
+  #unseenBelow = 0;
+
+  /**
+   * onRendered(message, el): a person's message was drawn (not yet placed).
+   * adoptPending(message): the pending copy a message of mine replaces, or null.
+   */
+  constructor({ conn, getUser, onRendered, adoptPending }) {
+    this.#conn = conn;
+    this.#getUser = getUser;
+    this.#onRendered = onRendered;
+    this.#adoptPending = adoptPending;
+  }
+
+  get size() {
+    return this.#seqs.length;
+  }
+
+  /** The newest seq shown, or 0. */
+  get latest() {
+    return this.#seqs.length ? this.#seqs[this.#seqs.length - 1] : 0;
+  }
+
+  /** The oldest seq shown, or 0. */
+  get oldest() {
+    return this.#seqs.length ? this.#seqs[0] : 0;
+  }
+
+  clear() {
+    this.#seqs = [];
+    this.#bySeq.clear();
+    this.#unseenBelow = 0;
+    this.el.replaceChildren();
+    this.#jump.hidden = true;
+  }
+
+  /** Add a message of `group` at its place by seq. Returns true when it was new. */
+  insert(message, group) {
+    if (!message || message.group !== group || !Number.isInteger(message.seq)) return false;
+    const existing = this.#bySeq.get(message.seq);
+    if (existing) {
+      if (message.deleted && !existing.classList.contains('is-deleted')) markDeleted(existing);
+      return false;
+    }
+    const adopted = this.#adoptPending(message);
+    const el = renderMessage(message, this.#getUser());
+    if (message.kind !== 'system') this.#onRendered(message, el);
+    this.#bySeq.set(message.seq, el);
+    this.#conn.noteSeq(message.group, message.seq);
+
+    const index = sortedIndex(this.#seqs, message.seq);
+    this.#seqs.splice(index, 0, message.seq);
+    const next =
+      index + 1 < this.#seqs.length
+        ? this.#bySeq.get(this.#seqs[index + 1])
+        : this.el.querySelector('.msg.is-pending');
+    this.el.insertBefore(el, next || null);
+    if (adopted) adopted.remove();
+    fixDivider(el);
+    const after = nextMessage(el);
+    if (after) fixDivider(after);
+    return true;
+  }
+
+  /** Insert a page of history without a screen reader reading out every message. */
+  bulk(insertAll) {
+    clearTimeout(this.#liveTimer);
+    this.el.setAttribute('aria-live', 'off');
+    try {
+      insertAll();
+    } finally {
+      this.#liveTimer = setTimeout(() => this.el.setAttribute('aria-live', 'polite'), LIVE_AGAIN_MS);
+    }
+  }
+
+  markDeleted(seq) {
+    const el = this.#bySeq.get(seq);
+    if (el) markDeleted(el);
+  }
+
+  // ---- reading position ----------------------------------------------------------
+
+  isNearBottom() {
+    const s = this.scroller;
+    return s.scrollHeight - s.scrollTop - s.clientHeight < NEAR_BOTTOM_PX;
+  }
+
+  scrollToBottom() {
+    this.scroller.scrollTop = this.scroller.scrollHeight;
+    this.#unseenBelow = 0;
+    this.#jump.hidden = true;
+  }
+
+  /** One more message arrived below where the reader is. */
+  noteUnseen() {
+    this.#unseenBelow += 1;
+    this.#jump.textContent = plural(this.#unseenBelow, 'new message', 'new messages');
+    this.#jump.hidden = false;
+  }
+
+  /** The reader scrolled: at the bottom, nothing is unseen any more. */
+  onScroll() {
+    if (this.isNearBottom()) {
+      this.#unseenBelow = 0;
+      this.#jump.hidden = true;
+    }
+  }
+}

@@ -1,0 +1,124 @@
+// Report and Delete on messages. Every member may report other people's
+// messages and delete their own; moderators may delete any. The buttons show
+// when a message is tapped, or when one of them has keyboard focus.
+
+import { showNotice } from '../app-notice.js';
+import { byId, h } from '../dom.js';
+import { shorten } from '../format.js';
+import { MAX_REASON, button } from './shared.js';
+
+const PREVIEW_CHARS = 280;
+
+export class MessageActions {
+  #log = byId('message-log');
+  #ctx;
+  #active;
+
+  /** active(): whether the user is an active member of the open group. */
+  constructor(ctx, { active }) {
+    this.#ctx = ctx;
+    this.#active = active;
+    this.#log.addEventListener('click', (event) => this.#onLogClick(event));
+  }
+
+  /** Give a rendered message its Report / Delete buttons. */
+  decorate(el, message) {
+    if (!el || !message || message.kind === 'system' || !Number.isInteger(message.id)) return;
+    el.dataset.id = String(message.id);
+    el.dataset.author = message.author ? String(message.author.id) : '';
+    const actions = h('div', { class: 'msg-actions' });
+    el.append(actions);
+    this.#fill(el, actions);
+  }
+
+  /** What the user may do changed: redo the buttons on every message shown. */
+  redecorate() {
+    for (const el of this.#log.querySelectorAll('.msg[data-id]')) this.#fill(el);
+  }
+
+  #isMine(el) {
+    const me = this.#ctx.getUser();
+    return Boolean(me && el.dataset.author === String(me.id));
+  }
+
+  #fill(el, actions = el.querySelector('.msg-actions')) {
+    if (!actions) return;
+    const mine = this.#isMine(el);
+    const active = this.#active();
+    const buttons = [];
+    if (!mine && active) {
+      buttons.push(button('Report', 'btn-secondary', () => this.#report(el)));
+    }
+    if ((mine && active) || this.#ctx.allowed()) {
+      buttons.push(button('Delete', 'btn-danger-quiet', () => this.#delete(el), 'message'));
+    }
+    actions.replaceChildren(...buttons);
+    actions.hidden = buttons.length === 0;
+  }
+
+  #onLogClick(event) {
+    if (event.target.closest('button, a, input, textarea, select')) return;
+    const bubble = event.target.closest('.msg-bubble');
+    const msg = bubble && bubble.closest('.msg');
+    if (!msg || !msg.dataset.id || msg.classList.contains('is-deleted')) return;
+    // Selecting text is not a tap.
+    const selection = window.getSelection();
+    if (selection && !selection.isCollapsed) return;
+    const open = !msg.classList.contains('is-open');
+    for (const other of this.#log.querySelectorAll('.msg.is-open')) other.classList.remove('is-open');
+    msg.classList.toggle('is-open', open);
+  }
+
+  /** The message as quoted in the question about it. */
+  #preview(el) {
+    const author = el.querySelector('.msg-author');
+    const text = el.querySelector('.msg-text');
+    return h(
+      'blockquote',
+      { class: 'quote' },
+      h('p', { class: 'quote-author', text: author ? author.textContent : '' }),
+      h('p', { class: 'quote-text', text: shorten(text ? text.textContent : '', PREVIEW_CHARS) }),
+    );
+  }
+
+  async #report(el) {
+    const ctx = this.#ctx;
+    const group = ctx.group();
+    const message = Number(el.dataset.id);
+    const done = await ctx.ask({
+      title: 'Report this message',
+      text: "Tell the group's moderators what is wrong. Only they see reports, and they won't tell the author who reported it.",
+      preview: this.#preview(el),
+      fields: [
+        {
+          name: 'reason',
+          kind: 'textarea',
+          label: 'Reason',
+          maxlength: MAX_REASON,
+          required: 'Please say what is wrong with this message.',
+        },
+      ],
+      confirm: 'Send report',
+      run: (values) => ctx.conn.request('messages.report', { group, message, reason: values.reason.trim() }),
+    });
+    el.classList.remove('is-open');
+    if (done) showNotice('Thank you. The moderators will look at your report.');
+  }
+
+  async #delete(el) {
+    const ctx = this.#ctx;
+    const group = ctx.group();
+    const message = Number(el.dataset.id);
+    await ctx.ask({
+      title: 'Delete this message?',
+      text: this.#isMine(el)
+        ? 'Everyone will see "message deleted" in its place.'
+        : 'Everyone will see "message deleted" in its place. This goes in the moderation log.',
+      preview: this.#preview(el),
+      confirm: 'Delete message',
+      danger: true,
+      run: () => ctx.conn.request('messages.delete', { group, message }),
+    });
+    el.classList.remove('is-open');
+  }
+}
