@@ -11,7 +11,7 @@ packages=(
 )
 if [[ "${1:-}" == "--with-tests" ]]; then
   packages+=(googletest libgtest-dev nodejs npm chromium openssl sqlite3 curl python3
-             clang libclang-rt-14-dev nginx-light systemd python3-icalendar prometheus)
+             clang clang-tidy clang-format libclang-rt-14-dev nginx-light systemd python3-icalendar prometheus)
 fi
 
 missing=()

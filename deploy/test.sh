@@ -2,6 +2,7 @@
 # Installs what is missing, then builds CareCircle and runs every test:
 #  1. g++ with warnings as errors: unit, integration (the real server on an ephemeral port),
 #     browser (headless Chromium), deploy-file checks and a short load-generator smoke run;
+#     then clang-format and clang-tidy over the sources (deploy/check-style.sh);
 #  2. clang with AddressSanitizer and UndefinedBehaviorSanitizer: each libFuzzer target for a
 #     bounded time on its seed corpus, then the same suite again;
 #  3. clang with ThreadSanitizer: the integration tests, so the server's threads (I/O, writer,
@@ -20,6 +21,9 @@ echo "== g++ build and tests"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCARECIRCLE_WERROR=ON >/dev/null
 cmake --build build
 ctest --test-dir build --output-on-failure --timeout 300 -j "$jobs" -LE bench "$@"
+
+echo "== style: clang-format and clang-tidy"
+deploy/check-style.sh build
 
 echo "== clang build with ASan and UBSan"
 CC=clang CXX=clang++ cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=None \

@@ -8,7 +8,7 @@
 namespace carecircle::storage {
 
 writer::writer(const std::filesystem::path& path, writer_options options)
-    : db_(open_database(path, access::read_write, options.database)), options_(options),
+    : db_(open_database(path, access::read_write, options.database)), options_(std::move(options)),
       thread_([this] { run(); }) {}
 
 writer::~writer() {

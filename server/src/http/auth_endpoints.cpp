@@ -55,7 +55,7 @@ void start_session(application& app, http_request request, User user, bool secur
 
 } // namespace
 
-void register_account(endpoint_call call) {
+void register_account(endpoint_call&& call) {
     auto& app = call.app;
     auto& request = call.request;
     auto& respond = call.respond;
@@ -127,7 +127,7 @@ const std::string& decoy_hash() {
 
 } // namespace
 
-void sign_in(endpoint_call call) {
+void sign_in(endpoint_call&& call) {
     auto& app = call.app;
     auto& request = call.request;
     auto& respond = call.respond;
@@ -171,7 +171,7 @@ void sign_in(endpoint_call call) {
     });
 }
 
-void sign_out(endpoint_call call) {
+void sign_out(endpoint_call&& call) {
     auto& app = call.app;
     auto& request = call.request;
     auto& respond = call.respond;
@@ -197,7 +197,7 @@ void sign_out(endpoint_call call) {
         });
 }
 
-void who_am_i(endpoint_call call) {
+void who_am_i(endpoint_call&& call) {
     auto& app = call.app;
     const auto& request = call.request;
     const auto& respond = call.respond;

@@ -182,7 +182,7 @@ void personal_feed(application& app, const http_request& request, const responde
 
 } // namespace
 
-void group_calendar(endpoint_call call) {
+void group_calendar(endpoint_call&& call) {
     std::int64_t id = 0;
     const auto& text = call.captures.at(0);
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
@@ -191,7 +191,7 @@ void group_calendar(endpoint_call call) {
     group_feed(call.app, call.request, call.respond, group, feed_key(call.request));
 }
 
-void personal_calendar(endpoint_call call) {
+void personal_calendar(endpoint_call&& call) {
     personal_feed(call.app, call.request, call.respond, feed_key(call.request));
 }
 

@@ -8,7 +8,7 @@ namespace carecircle::server {
 //   GET /api/groups/{id}/meetups.ics  a group's feed (public groups: anyone; private: members,
 //                                     by token, or by the `key` of calendar.key)
 //   GET /api/calendar.ics?key=K       the feed of every meet-up in the key owner's groups
-void group_calendar(endpoint_call call);
-void personal_calendar(endpoint_call call);
+void group_calendar(endpoint_call&& call);
+void personal_calendar(endpoint_call&& call);
 
 } // namespace carecircle::server

@@ -25,6 +25,6 @@ struct endpoint_call {
 };
 
 // Every endpoint answers through `call.respond`, possibly later and from another thread.
-using endpoint_handler = void (*)(endpoint_call call);
+using endpoint_handler = void (*)(endpoint_call&& call);
 
 } // namespace carecircle::server

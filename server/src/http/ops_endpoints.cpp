@@ -9,17 +9,17 @@
 namespace carecircle::server {
 namespace json = boost::json;
 
-void health_check(endpoint_call call) {
+void health_check(endpoint_call&& call) {
     call.respond(json_response(call.request, http::status::ok, R"({"status":"ok"})"));
 }
 
-void readiness_check(endpoint_call call) {
+void readiness_check(endpoint_call&& call) {
     // Through the writer, like every write, so a stuck writer shows as not ready.
     auto version = std::make_shared<int>(0);
     call.app.writer.submit(
         [version](SQLite::Database& db) { *version = storage::probe_writable(db); },
         [version, request = std::move(call.request),
-         respond = std::move(call.respond)](std::exception_ptr failure) {
+         respond = std::move(call.respond)](const std::exception_ptr& failure) {
             const bool ready = !failure && *version == storage::latest_schema_version();
             json::object body{{"status", ready ? "ready" : "unavailable"},
                               {"schema_version", *version},
@@ -30,7 +30,7 @@ void readiness_check(endpoint_call call) {
         });
 }
 
-void metrics_page(endpoint_call call) {
+void metrics_page(endpoint_call&& call) {
     const auto& request = call.request;
     const auto& opts = call.app.opts;
     const auto token = request_token(request);

@@ -15,7 +15,7 @@ namespace {
 
 enum class methods { get, get_or_head, post, any };
 
-void upgrade_required(endpoint_call call) {
+void upgrade_required(endpoint_call&& call) {
     call.respond(
         error_response(call.request, make_error(error_code::bad_request,
                                                 "this endpoint takes a WebSocket upgrade")));
@@ -93,7 +93,7 @@ bool is_server_path(const std::vector<std::string>& segments) {
 
 } // namespace
 
-void route(endpoint_call call) {
+void route(endpoint_call&& call) {
     std::vector<std::string> segments;
     if (auto target = boost::urls::parse_origin_form(call.request.target())) {
         for (const auto& segment : target->segments()) {

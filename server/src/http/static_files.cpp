@@ -108,8 +108,7 @@ http_response serve_static(const std::filesystem::path& root, const http_request
 
 std::filesystem::path default_web_root(const std::filesystem::path& executable) {
     std::error_code ec;
-    const auto installed =
-        executable.parent_path().parent_path() / "share" / "carecircle" / "web-client";
+    auto installed = executable.parent_path().parent_path() / "share" / "carecircle" / "web-client";
     if (std::filesystem::exists(installed / "index.html", ec)) {
         return installed;
     }

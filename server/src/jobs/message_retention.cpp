@@ -26,7 +26,7 @@ void reload_recent(application& app, GroupId group) {
     auto latest = std::make_shared<storage::history_page>();
     app.writer.submit([&app, group, latest](
                           SQLite::Database& db) { *latest = app.recent.read_latest(db, group); },
-                      [&app, group, latest](std::exception_ptr failure) {
+                      [&app, group, latest](const std::exception_ptr& failure) {
                           if (failure) {
                               // Without a window, the group's history is read from the database.
                               app.recent.forget(group);
@@ -36,13 +36,13 @@ void reload_recent(application& app, GroupId group) {
                       });
 }
 
-void expire_chunk(application& app, std::shared_ptr<group_sweep> sweep) {
+void expire_chunk(application& app, const std::shared_ptr<group_sweep>& sweep) {
     auto result = std::make_shared<storage::expiry_result>();
     app.writer.submit(
         [sweep, result](SQLite::Database& db) {
             *result = storage::expire_messages(db, sweep->group, sweep->cutoff, chunk);
         },
-        [&app, sweep, result](std::exception_ptr failure) {
+        [&app, sweep, result](const std::exception_ptr& failure) {
             if (failure) {
                 log::write(log::level::error, "message_retention.failed",
                            {{"group", sweep->group.value}});

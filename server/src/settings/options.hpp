@@ -31,9 +31,9 @@ struct options {
     std::filesystem::path tls_certificate;
     std::filesystem::path tls_private_key;
 
-    std::size_t max_frame_bytes = 64 * 1024;
-    std::size_t max_header_bytes = 16 * 1024; // request line and headers of one HTTP request
-    std::size_t max_body_bytes = 64 * 1024;
+    std::size_t max_frame_bytes = std::size_t{64} * 1024;
+    std::size_t max_header_bytes = std::size_t{16} * 1024; // request line and headers
+    std::size_t max_body_bytes = std::size_t{64} * 1024;
     std::size_t max_outgoing_messages = 4096; // per connection; over it the client is closed
     std::chrono::seconds handshake_timeout{30};
     // Nesting allowed in a WebSocket request's JSON.

@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <utility>
 
 namespace carecircle::server {
 
@@ -24,7 +25,7 @@ public:
 private:
     friend class connection_counter;
     connection_slot(connection_counter* owner, boost::asio::ip::address address)
-        : owner_(owner), address_(address) {}
+        : owner_(owner), address_(std::move(address)) {}
     void release();
 
     connection_counter* owner_ = nullptr; // null: not counted (no limit, or moved from)

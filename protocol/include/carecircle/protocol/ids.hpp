@@ -11,6 +11,7 @@ namespace carecircle {
 template <class Tag> struct strong_id {
     std::int64_t value = 0;
 
+    // NOLINTNEXTLINE(modernize-use-nullptr): a false alarm on a defaulted <=>
     constexpr auto operator<=>(const strong_id&) const = default;
 };
 
