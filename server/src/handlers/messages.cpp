@@ -36,7 +36,7 @@ void messages_send(const request_context& ctx, const json::object& params) {
         [message = std::move(message), result](SQLite::Database& db) {
             *result = storage::append_message(db, message);
         },
-        [ctx, result](std::exception_ptr failure) {
+        [ctx, result](const std::exception_ptr& failure) {
             if (failure) {
                 return ctx.fail(error_code::internal, "the message could not be saved");
             }
@@ -111,7 +111,7 @@ void messages_mark_read(const request_context& ctx, const json::object& params) 
         [group = req.group, user = ctx.user.id, seq](SQLite::Database& db) {
             storage::set_last_read(db, group, user, seq);
         },
-        [ctx, group = req.group, seq](std::exception_ptr failure) {
+        [ctx, group = req.group, seq](const std::exception_ptr& failure) {
             if (failure) {
                 return ctx.fail(error_code::internal, "could not mark the messages read");
             }

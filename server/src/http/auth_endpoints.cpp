@@ -33,7 +33,7 @@ http_response signed_in(const http_request& request, http::status status, const 
 }
 
 // Opens a sign-in session for `user`: the token's hash is committed before the token is given.
-void start_session(application& app, http_request request, User user, bool secure,
+void start_session(application& app, http_request request, const User& user, bool secure,
                    http::status status, responder respond) {
     auto token = new_token();
     auto token_hash = hash_token(token);
@@ -42,7 +42,7 @@ void start_session(application& app, http_request request, User user, bool secur
             storage::insert_session(db, token_hash, id, storage::now());
         },
         [&app, request = std::move(request), user, token, token_hash, secure, status,
-         respond = std::move(respond)](std::exception_ptr failure) {
+         respond = std::move(respond)](const std::exception_ptr& failure) {
             if (failure) {
                 respond(error_response(
                     request, make_error(error_code::internal, "could not start a session")));
@@ -96,7 +96,7 @@ void register_account(endpoint_call&& call) {
                                                 password_hash, site_role::member, storage::now());
             },
             [&app, created, request = std::move(request), secure,
-             respond = std::move(respond)](std::exception_ptr failure) mutable {
+             respond = std::move(respond)](const std::exception_ptr& failure) mutable {
                 if (failure) {
                     try {
                         std::rethrow_exception(failure);
@@ -187,7 +187,7 @@ void sign_out(endpoint_call&& call) {
     }
     app.writer.submit(
         [token_hash](SQLite::Database& db) { storage::delete_session(db, token_hash); },
-        [request = std::move(request), respond = std::move(respond)](std::exception_ptr) {
+        [request = std::move(request), respond = std::move(respond)](const std::exception_ptr&) {
             http_response response{http::status::no_content, request.version()};
             response.keep_alive(request.keep_alive());
             response.set(http::field::set_cookie,
