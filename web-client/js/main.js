@@ -58,11 +58,13 @@ const signIn = createSignIn({
 
 function renderConnection() {
   const state = conn.state;
-  connStatus.dataset.state = state === 'reconnecting' && !navigator.onLine ? 'offline' : state;
+  connStatus.dataset.state = state === 'reconnecting' ? 'offline' : state;
+  // Not connected is "Offline" whatever the cause: what people need to know is that
+  // nothing goes out or comes in until it says Connected again.
   const text = {
     connecting: 'Connecting…',
     open: 'Connected',
-    reconnecting: navigator.onLine ? 'Reconnecting…' : 'Offline, waiting for signal…',
+    reconnecting: 'Offline',
   }[state];
   connText.textContent = text || '';
   connStatus.hidden = !text;
