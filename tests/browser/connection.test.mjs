@@ -91,3 +91,33 @@ test('a server that stops answering without closing the socket is noticed by the
   assert.equal(await log(raj.page, GROUP).getByText('Anyone there?', { exact: true }).count(), 1);
   assertNoProblems(raj);
 });
+
+test('on a 390 px phone the header keeps Sign out on one line whatever the status says', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  const server = await startServer();
+  t.after(() => server.stop());
+  const ann = await newPersonForTest(t, PHONE);
+  await createAccount(ann.page, server.url, { username: 'ann', displayName: 'Ann' });
+  const signOut = ann.page.getByRole('button', { name: 'Sign out', exact: true });
+  const lines = () =>
+    signOut.evaluate((el) => {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    });
+  const header = ann.page.locator('header.topbar');
+  const height = (await header.boundingBox()).height;
+
+  await ann.context.setOffline(true);
+  await connectionStatus(ann.page, 'Offline').waitFor();
+  assert.equal(await lines(), 1);
+  // The longest thing the pill says, while the first connection is being made.
+  await ann.page.locator('#conn-status-text').evaluate((el) => {
+    el.textContent = 'Connecting…';
+  });
+  assert.equal(await lines(), 1);
+  assert.equal((await header.boundingBox()).height, height);
+  const box = await signOut.boundingBox();
+  assert.ok(box.x + box.width <= 390, 'Sign out stays on screen');
+  await ann.context.setOffline(false);
+  assertNoProblems(ann);
+});
