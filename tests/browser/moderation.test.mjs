@@ -199,6 +199,11 @@ test('a moderator manages a member: role, mute, removal and a ban', { timeout: T
   await member.getByRole('button', { name: 'Mute', exact: true }).click();
   await sam.page.getByText(/^You are muted until tomorrow at \d\d:\d\d\./).waitFor();
   assert.equal(await messageBox(sam.page).isDisabled(), true);
+  // After a reload the composer stays closed, with the end of the mute shown.
+  await sam.page.reload();
+  await log(sam.page, PUBLIC_GROUP).getByText('Hello all', { exact: true }).waitFor();
+  await sam.page.getByText(/^You are muted until tomorrow at \d\d:\d\d\./).waitFor();
+  assert.equal(await messageBox(sam.page).isDisabled(), true);
   await member.getByRole('button', { name: 'Unmute', exact: true }).click();
   await notice(sam.page, 'You can post in Nottingham again.').waitFor();
   assert.equal(await messageBox(sam.page).isEnabled(), true);
