@@ -44,6 +44,7 @@ export class Conversation extends EventTarget {
   #joinBar = byId('join-bar');
   #joinText = byId('join-text');
   #joinButton = byId('join-button');
+  #withdrawButton = byId('withdraw-button');
   #error = byId('conv-error');
 
   #group = null;
@@ -96,6 +97,7 @@ export class Conversation extends EventTarget {
       this.#composer.input.focus({ preventScroll: true });
     });
     this.#joinButton.addEventListener('click', () => this.#join());
+    this.#withdrawButton.addEventListener('click', () => this.#withdraw());
     this.#log.scroller.addEventListener(
       'scroll',
       () => {
@@ -252,11 +254,12 @@ export class Conversation extends EventTarget {
     this.#composer.form.hidden = !active;
     this.#joinBar.hidden = !group || active;
     this.#joinButton.hidden = pending;
+    this.#withdrawButton.hidden = !pending;
     if (group && !active) {
       if (pending) {
         this.#joinText.textContent = 'Request sent. A moderator will let you in soon.';
       } else if (group.visibility === 'private') {
-        this.#joinText.textContent = `${group.name} is a private group. Ask to join and a moderator will let you in.`;
+        this.#joinText.textContent = `${group.name} is a private group: joining sends a request, and a moderator lets you in.`;
       } else {
         this.#joinText.textContent = `Join ${group.name} to post and to get new messages as they arrive.`;
       }
@@ -275,7 +278,9 @@ export class Conversation extends EventTarget {
       const membership = await this.#groups.join(id);
       this.#groups.refresh().catch(() => {});
       if (id !== this.#group) return;
-      if (membership.status === 'active') {
+      if (membership.status === 'pending') {
+        this.#withdrawButton.focus();
+      } else if (membership.status === 'active') {
         this.#composer.input.focus();
         if (this.#loaded) this.#history.fillGap();
         this.#markRead();
@@ -284,6 +289,23 @@ export class Conversation extends EventTarget {
       if (id === this.#group) setMessage(this.#error, `Couldn't join. ${describeError(err)}`);
     } finally {
       this.#joinButton.disabled = false;
+    }
+  }
+
+  /** Take back a request to join a private group (groups.leave on a pending membership). */
+  async #withdraw() {
+    const id = this.#group;
+    if (id === null) return;
+    this.#withdrawButton.disabled = true;
+    setMessage(this.#error, '');
+    try {
+      await this.#conn.request('groups.leave', { group: id });
+      this.#groups.setMembership(id, null);
+      if (id === this.#group) this.#joinButton.focus();
+    } catch (err) {
+      if (id === this.#group) setMessage(this.#error, `Couldn't withdraw the request. ${describeError(err)}`);
+    } finally {
+      this.#withdrawButton.disabled = false;
     }
   }
 
