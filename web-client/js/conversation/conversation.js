@@ -103,6 +103,7 @@ export class Conversation extends EventTarget {
       () => {
         this.#log.onScroll();
         this.#history.onScroll();
+        this.#markRead();
       },
       { passive: true },
     );
@@ -131,6 +132,10 @@ export class Conversation extends EventTarget {
     if (groupId === this.#group && !force) return;
     const generation = ++this.#generation;
     this.#resetLog();
+    // Where the reader left off, taken before the list counts the group as read.
+    const before = this.#groups.get(groupId);
+    const unread = before && before.unread > 0 && Number.isInteger(before.last_seq) ? before.unread : 0;
+    const firstUnread = unread ? before.last_seq - unread + 1 : 0;
     this.#group = groupId;
     this.#conn.watch(groupId);
     this.#groups.select(groupId);
@@ -143,6 +148,7 @@ export class Conversation extends EventTarget {
     let result;
     try {
       result = await this.#conn.request('messages.history', { group: groupId, limit: PAGE });
+      if (firstUnread) result = await this.#history.reachBack(groupId, result, firstUnread);
     } catch (err) {
       if (generation !== this.#generation) return;
       if (err.code === 'forbidden') {
@@ -172,7 +178,7 @@ export class Conversation extends EventTarget {
     this.#setNotice('');
     this.#outbox.showIn(groupId);
     this.#renderChrome();
-    this.#log.scrollToBottom();
+    if (!firstUnread || !this.#log.showFirstUnread(firstUnread, unread)) this.#log.scrollToBottom();
     this.#markRead();
   }
 
@@ -224,8 +230,9 @@ export class Conversation extends EventTarget {
     setMessage(this.#notice, text);
   }
 
+  /** Mark as read what has come into view, not what is still below it. */
   #markRead() {
-    this.#reads.mark(this.#group, this.#log.latest);
+    this.#reads.mark(this.#group, this.#log.lastVisible());
   }
 
   // ---- header, join bar and composer -------------------------------------

@@ -3,7 +3,7 @@
 // history goes in without being read out message by message, and the "new
 // messages" button counts what arrived below while the reader was scrolled up.
 
-import { byId } from '../dom.js';
+import { byId, h } from '../dom.js';
 import { plural } from '../format.js';
 import { fixDivider, markDeleted, nextMessage, renderMessage } from './message-view.js';
 
@@ -34,6 +34,7 @@ export class MessageLog {
   #bySeq = new Map();
   #liveTimer = 0;
   #unseenBelow = 0;
+  #unreadDivider = null;
 
   /**
    * onRendered(message, el): a person's message was drawn (not yet placed).
@@ -61,6 +62,7 @@ export class MessageLog {
   }
 
   clear() {
+    this.#unreadDivider = null;
     this.#seqs = [];
     this.#bySeq.clear();
     this.#unseenBelow = 0;
@@ -113,6 +115,38 @@ export class MessageLog {
   }
 
   // ---- reading position ----------------------------------------------------------
+
+  /**
+   * Open at the first unread message: a "New messages" line above it at the top
+   * of the view, and the button counting what is below. False when it is not shown.
+   */
+  showFirstUnread(firstSeq, unread) {
+    const index = sortedIndex(this.#seqs, firstSeq);
+    if (index === 0 || index >= this.#seqs.length) return false;
+    const first = this.#bySeq.get(this.#seqs[index]);
+    let top = first;
+    const before = first.previousElementSibling;
+    if (before && before.classList.contains('day-divider')) top = before;
+    this.#unreadDivider = h('p', { class: 'unread-divider', text: 'New messages' });
+    top.before(this.#unreadDivider);
+    const offset = this.#unreadDivider.getBoundingClientRect().top - this.scroller.getBoundingClientRect().top;
+    this.scroller.scrollTop = Math.max(0, this.scroller.scrollTop + offset - 8);
+    if (this.isNearBottom()) return true;
+    this.#unseenBelow = unread;
+    this.#jump.textContent = plural(unread, 'new message', 'new messages');
+    this.#jump.hidden = false;
+    return true;
+  }
+
+  /** The newest seq whose message has come into view, for marking as read. */
+  lastVisible() {
+    const bottom = this.scroller.getBoundingClientRect().bottom;
+    for (let i = this.#seqs.length - 1; i >= 0; i -= 1) {
+      const el = this.#bySeq.get(this.#seqs[i]);
+      if (el.getBoundingClientRect().top < bottom) return this.#seqs[i];
+    }
+    return 0;
+  }
 
   isNearBottom() {
     const s = this.scroller;
