@@ -56,3 +56,40 @@ test('a private group offers one way to ask to join, and the request can be with
   assert.equal(await item.filter({ hasText: 'Request sent' }).count(), 0);
   assertNoProblems(rex);
 });
+
+test('a site admin creates a private group from the list; a member is not offered the form', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  const server = await startServer();
+  t.after(() => server.stop());
+  const admin = await newPersonForTest(t, DESKTOP);
+  const wendy = await newPersonForTest(t, PHONE);
+  await signIn(admin.page, server.url, DEMO);
+  await createAccount(wendy.page, server.url, { username: 'wendy', displayName: 'Wendy' });
+  assert.equal(await groupsNav(wendy.page).getByRole('button', { name: 'Create a group', exact: true }).count(), 0);
+
+  await groupsNav(admin.page).getByRole('button', { name: 'Create a group', exact: true }).click();
+  const dialog = admin.page.getByRole('dialog', { name: 'Create a group', exact: true });
+  await dialog.waitFor();
+  // Nothing is sent without a name and a region.
+  await dialog.getByRole('button', { name: 'Create group', exact: true }).click();
+  await dialog.getByRole('alert').filter({ hasText: 'Give the group a name.' }).waitFor();
+  await dialog.getByRole('textbox', { name: 'Group name', exact: true }).fill('Derby night shift');
+  await dialog.getByRole('textbox', { name: 'Region', exact: true }).fill('Derbyshire');
+  await dialog.getByRole('textbox', { name: 'Description (optional)', exact: true }).fill('For carers on late calls.');
+  await dialog.getByRole('radio', { name: /^Private/ }).check();
+  await dialog.getByRole('button', { name: 'Create group', exact: true }).click();
+  await dialog.waitFor({ state: 'detached' });
+
+  // The new group opens, with its creator as a member who can post and moderate.
+  await admin.page.getByRole('log', { name: 'Derby night shift', exact: true }).waitFor({ state: 'attached' });
+  await admin.page.getByRole('heading', { name: 'Derby night shift', exact: true }).waitFor();
+  await admin.page.getByText('Derbyshire · 1 member · Private', { exact: true }).waitFor();
+  await admin.page.getByRole('textbox', { name: 'Message', exact: true }).waitFor();
+  await admin.page.getByRole('button', { name: 'Moderate', exact: true }).waitFor();
+
+  // Others see it as a private group to ask to join.
+  await wendy.page.reload();
+  await groupsNav(wendy.page).getByRole('link', { name: 'Derby night shift', exact: true }).waitFor();
+  await openGroup(wendy.page, 'Derby night shift');
+  await wendy.page.getByText('Derby night shift is a private group', { exact: false }).waitFor();
+  assertNoProblems(admin, wendy);
+});

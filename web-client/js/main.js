@@ -8,6 +8,7 @@
 
 import * as api from './api.js';
 import { Connection } from './connection.js';
+import { CreateGroup } from './create-group.js';
 import { Conversation } from './conversation/conversation.js';
 import { byId, describeError, setMessage } from './dom.js';
 import { displayName } from './format.js';
@@ -45,6 +46,7 @@ const groups = new Groups({ conn });
 const conversation = new Conversation({ conn, groups, getUser: () => user });
 const moderation = new Moderation({ conn, groups, conversation, getUser: () => user });
 const meetups = new Meetups({ conn, groups, conversation, getUser: () => user });
+const createGroup = new CreateGroup({ conn, groups });
 const signIn = createSignIn({
   onSignedIn: async (signedIn) => {
     let who = signedIn;
@@ -147,6 +149,7 @@ window.addEventListener('hashchange', route);
 function renderAccount() {
   accountName.textContent = user ? displayName(user, '') : '';
   account.hidden = !user;
+  createGroup.sync(user);
 }
 
 function enterApp(signedIn) {
