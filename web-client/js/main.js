@@ -128,9 +128,17 @@ function route() {
     const id = Number.parseInt(match[1], 10);
     const hadFocus = document.activeElement;
     appView.classList.add('is-conversation');
-    conversation.open(id);
-    // On a phone the list is hidden now; take focus to the conversation.
-    if (hadFocus && hadFocus !== document.body && !isVisible(hadFocus)) conversation.focusTitle();
+    const opening = Promise.resolve(conversation.open(id));
+    if (hadFocus && hadFocus !== document.body && !isVisible(hadFocus)) {
+      // On a phone the list is hidden now; take focus to the conversation's heading.
+      conversation.focusTitle();
+    } else if (hadFocus && hadFocus.matches('.group-link')) {
+      // Beside the list, a group opened from it is there to write in: go to the
+      // message box, past the messages, unless the person has moved on meanwhile.
+      opening.then(() => {
+        if (document.activeElement === hadFocus) conversation.focusComposer();
+      });
+    }
   } else {
     const previous = conversation.group;
     appView.classList.remove('is-conversation');
@@ -143,6 +151,33 @@ function route() {
 }
 
 window.addEventListener('hashchange', route);
+
+// ---- skip link ---------------------------------------------------------------------
+// The first stop on every screen: to the message box in a conversation, else the main content.
+
+const skipLink = byId('skip-link');
+
+function renderSkipLink() {
+  const toComposer = conversation.group !== null && conversation.canWrite();
+  skipLink.textContent = toComposer ? 'Skip to message box' : 'Skip to main content';
+}
+
+skipLink.addEventListener('focus', renderSkipLink);
+skipLink.addEventListener('click', (event) => {
+  // The address is the fallback; following it would change the route.
+  event.preventDefault();
+  renderSkipLink();
+  if (conversation.group !== null && conversation.canWrite()) {
+    conversation.focusComposer();
+  } else if (conversation.group !== null) {
+    conversation.focusTitle();
+  } else {
+    const target = document.querySelector('main :is(input, a[href], button):not([hidden])');
+    const visible = target && isVisible(target) ? target : byId('main');
+    if (visible === byId('main')) visible.tabIndex = -1;
+    visible.focus();
+  }
+});
 
 // ---- account -----------------------------------------------------------------
 

@@ -203,7 +203,12 @@ export class Conversation extends EventTarget {
   }
 
   focusComposer() {
-    if (!this.#composer.form.hidden) this.#composer.input.focus();
+    if (this.canWrite()) this.#composer.input.focus();
+  }
+
+  /** Whether the message box is there to write in (a member, not muted). */
+  canWrite() {
+    return !this.#composer.form.hidden && !this.#composer.input.disabled;
   }
 
   /** The heading of the open conversation, for moving focus to on a phone. */
@@ -353,6 +358,7 @@ export class Conversation extends EventTarget {
     const wasNearBottom = this.#log.isNearBottom();
     const isLatest = this.#log.size === 0 || message.seq > latest;
     if (!this.#log.insert(message, this.#group)) return;
+    if (!detail.catchUp && !mine) this.#log.announce(message);
     this.#empty.hidden = true;
     if (isLatest) {
       if (wasNearBottom || mine) this.#log.scrollToBottom();

@@ -4,11 +4,12 @@
 // messages" button counts what arrived below while the reader was scrolled up.
 
 import { byId, h } from '../dom.js';
-import { plural } from '../format.js';
+import { displayName, plural } from '../format.js';
+import { LogKeys } from './log-keys.js';
 import { fixDivider, markDeleted, nextMessage, renderMessage } from './message-view.js';
 
 const NEAR_BOTTOM_PX = 120;
-const LIVE_AGAIN_MS = 300;
+const ANNOUNCED_KEPT = 5;
 
 function sortedIndex(sorted, value) {
   let lo = 0;
@@ -32,9 +33,10 @@ export class MessageLog {
   #adoptPending;
   #seqs = [];
   #bySeq = new Map();
-  #liveTimer = 0;
   #unseenBelow = 0;
   #unreadDivider = null;
+  #keys = new LogKeys(this.el);
+  #announcer = byId('message-announcer');
 
   /**
    * onRendered(message, el): a person's message was drawn (not yet placed).
@@ -67,6 +69,7 @@ export class MessageLog {
     this.#bySeq.clear();
     this.#unseenBelow = 0;
     this.el.replaceChildren();
+    this.#announcer.replaceChildren();
     this.#jump.hidden = true;
   }
 
@@ -95,18 +98,20 @@ export class MessageLog {
     fixDivider(el);
     const after = nextMessage(el);
     if (after) fixDivider(after);
+    this.#keys.refresh();
     return true;
   }
 
-  /** Insert a page of history without a screen reader reading out every message. */
+  /** Say a new message out loud for screen readers, as "Jo M: text", without its buttons' labels. */
+  announce(message) {
+    const line = message.kind === 'system' ? message.text : `${displayName(message.author)}: ${message.text}`;
+    this.#announcer.append(h('p', { text: line }));
+    while (this.#announcer.childElementCount > ANNOUNCED_KEPT) this.#announcer.firstElementChild.remove();
+  }
+
+  /** Insert a page of history. New messages are read out through announce(), never the log itself. */
   bulk(insertAll) {
-    clearTimeout(this.#liveTimer);
-    this.el.setAttribute('aria-live', 'off');
-    try {
-      insertAll();
-    } finally {
-      this.#liveTimer = setTimeout(() => this.el.setAttribute('aria-live', 'polite'), LIVE_AGAIN_MS);
-    }
+    insertAll();
   }
 
   markDeleted(seq) {
