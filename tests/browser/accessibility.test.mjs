@@ -8,9 +8,11 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import AxeBuilder from '@axe-core/playwright';
 import {
   DEMO,
   DESKTOP,
+  PHONE,
   TEST_TIMEOUT_MS,
   assertNoProblems,
   createAccount,
@@ -105,3 +107,62 @@ test('a keyboard reaches the message box in a few Tabs, and a screen reader hear
   assert.equal(await log(mod.page, GROUP).getAttribute('aria-live'), 'off');
   assertNoProblems(raj, mod);
 });
+
+// ---- automated checks ----------------------------------------------------------------
+
+// Moderate findings that are accepted, each with the reason. Serious and critical ones never are.
+const ACCEPTED_MODERATE = new Map([]);
+
+function problemsIn(results, screen) {
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical' || (v.impact === 'moderate' && !ACCEPTED_MODERATE.has(v.id)))
+    .map((v) => `${screen}: [${v.impact}] ${v.id}: ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`);
+}
+
+for (const [size, viewport] of [['390×844', PHONE], ['1280×800', DESKTOP]]) {
+  test(`axe finds nothing serious on any main screen at ${size}`, { timeout: TEST_TIMEOUT_MS * 2 }, async (t) => {
+    const server = await startServer();
+    t.after(() => server.stop());
+    const person = await newPersonForTest(t, viewport);
+    const { page } = person;
+    const found = [];
+    const check = async (screen) => {
+      // Let transitions and the first answers settle, as a person would see the screen.
+      await page.waitForTimeout(300);
+      found.push(...problemsIn(await new AxeBuilder({ page }).analyze(), screen));
+    };
+
+    await page.goto(server.url);
+    await page.getByRole('textbox', { name: 'Username', exact: true }).waitFor();
+    await check('sign-in');
+
+    await signIn(page, server.url, DEMO);
+    await check('group list');
+
+    await groupsNav(page).getByRole('link', { name: 'East Midlands', exact: true }).click();
+    await log(page, 'East Midlands').getByRole('article').first().waitFor();
+    await check('conversation');
+
+    const meetups = page.getByRole('region', { name: 'Meetups', exact: true });
+    const toggle = meetups.getByRole('button', { expanded: false }).filter({ hasText: /Next|Nothing planned/ });
+    if (await toggle.isVisible()) await toggle.click();
+    await meetups.getByRole('button', { name: 'Calendar', exact: true }).click();
+    await meetups.getByRole('article').first().waitFor();
+    await check('meet-ups panel');
+    if (viewport === PHONE) await meetups.getByRole('button', { name: /Back to chat/ }).click();
+
+    await page.getByRole('button', { name: 'Moderate', exact: true }).click();
+    const moderate = page.getByRole('dialog', { name: 'Moderate East Midlands', exact: true });
+    await moderate.waitFor();
+    await check('moderation panel');
+    await moderate.getByRole('button', { name: 'Close', exact: true }).click();
+
+    if (viewport === PHONE) await page.getByRole('link', { name: 'All groups', exact: true }).click();
+    await groupsNav(page).getByRole('button', { name: 'Create a group', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Create a group', exact: true }).waitFor();
+    await check('create-group form');
+
+    assert.deepEqual(found, [], `\n${found.join('\n')}`);
+    assertNoProblems(person);
+  });
+}

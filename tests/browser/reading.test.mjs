@@ -54,7 +54,7 @@ test('a group with 12 unread opens at the first of them, under a New messages li
   for (let i = 1; i <= UNREAD; i += 1) {
     await messageBox(raj.page).fill(`Unread number ${i}\nsecond line\nthird line`);
     await raj.page.getByRole('button', { name: 'Send', exact: true }).click();
-    await log(raj.page, GROUP).getByText(`Unread number ${i}`).waitFor();
+    await log(raj.page, GROUP).locator('.msg-text').getByText(`Unread number ${i}`).waitFor();
   }
   const row = groupsNav(ann.page).getByRole('listitem').filter({ hasText: GROUP }).first();
   await row.filter({ hasText: `${UNREAD} unread` }).waitFor();
