@@ -179,6 +179,7 @@ test('signing out, a wrong password, and signing back in', { timeout: TEST_TIMEO
   await otherDisplayName.fill('Another Pat');
   await other.page.getByRole('button', { name: 'Create account', exact: true }).click();
   await other.page.getByRole('alert').filter({ hasText: /taken/i }).waitFor();
+  assert.equal(await other.page.locator('#sign-in-error').textContent(), 'That username is already taken.');
 
   await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
@@ -188,7 +189,20 @@ test('signing out, a wrong password, and signing back in', { timeout: TEST_TIMEO
   await page.getByRole('textbox', { name: 'Username', exact: true }).fill('pat');
   await page.getByRole('textbox', { name: 'Password', exact: true }).fill('not-the-right-password');
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('alert').filter({ hasText: /wrong username or password/i }).waitFor();
+  const formAlert = page.locator('#sign-in-error');
+  await formAlert.filter({ hasText: /wrong username or password/i }).waitFor();
+  // Said once, not once by the app and again in the server's words.
+  assert.equal(await formAlert.textContent(), 'Wrong username or password.');
+
+  // A field marked wrong stops being red once it is corrected.
+  const password = page.getByRole('textbox', { name: 'Password', exact: true });
+  await password.fill('');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByText('Enter your password.', { exact: true }).waitFor();
+  assert.equal(await password.getAttribute('aria-invalid'), 'true');
+  await password.fill(PASSWORD);
+  assert.equal(await password.getAttribute('aria-invalid'), null);
+  assert.equal(await page.getByText('Enter your password.', { exact: true }).isVisible(), false);
 
   await page.getByRole('textbox', { name: 'Password', exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();

@@ -202,6 +202,12 @@ test(
     await benLibrary.filter({ hasText: 'Full' }).waitFor();
     await benLibrary.getByRole('button', { name: 'Going', exact: true }).click();
     await benLibrary.getByText('Waitlisted — number 1', { exact: true }).waitFor();
+    // One state, the true one: on the waitlist is not going, so "Going" is not shown as chosen.
+    assert.equal(
+      await benLibrary.getByRole('button', { name: 'Going', exact: true }).getAttribute('aria-pressed'),
+      'false',
+    );
+    assert.equal(await benLibrary.getByText("You're going").count(), 0);
     // Everyone's counts follow live.
     await library.filter({ hasText: '1 waitlisted' }).waitFor();
 
@@ -241,7 +247,18 @@ test(
     for (const o of afterChange) assert.match(o.utc, /T15:00:00\.000Z$/, `BST after ${change}: ${o.utc}`);
 
     // Add to calendar: the personal feed, as webcal:// and as an address to copy, and it is a real calendar.
+    // It opens from the panel's header, above the dates, not after the last of them.
+    const calendarButton = meetups(organiser.page).getByRole('button', { name: 'Calendar', exact: true });
+    assert.equal(await calendarButton.getAttribute('aria-expanded'), 'false');
+    await calendarButton.click();
+    assert.equal(await calendarButton.getAttribute('aria-expanded'), 'true');
     const add = meetups(organiser.page).getByRole('link', { name: 'Add to calendar', exact: true });
+    await add.waitFor();
+    const heading = await meetups(organiser.page).getByRole('heading', { name: 'Meetups', exact: true }).boundingBox();
+    const addBox = await add.boundingBox();
+    const firstDate = await occurrence(organiser.page, ONLINE).first().boundingBox();
+    assert.ok(addBox.y < firstDate.y, 'the calendar subscription should come before the dates');
+    assert.ok((await calendarButton.boundingBox()).y < heading.y + heading.height, 'the Calendar button sits in the header');
     const href = await add.getAttribute('href');
     const { host } = new URL(server.url);
     assert.match(href, new RegExp(`^webcal://${host.replace(/\./g, '\\.')}/api/calendar\\.ics\\?key=[A-Za-z0-9_-]+$`));

@@ -47,7 +47,8 @@ function messageIn(page, groupName, text) {
 async function messageAction(page, groupName, text, action) {
   const message = messageIn(page, groupName, text);
   await message.getByText(text, { exact: true }).click();
-  await message.getByRole('button', { name: action, exact: true }).click();
+  // Each button's name says which message it is for: "Report message from Sam: Hello all".
+  await message.getByRole('button', { name: `${action} message from ${await message.locator('.msg-author').textContent()}: ${text}`, exact: true }).click();
 }
 
 function moderateButton(page) {
@@ -177,7 +178,7 @@ test('a moderator manages a member: role, mute, removal and a ban', { timeout: T
   await send(sam.page, PUBLIC_GROUP, 'Hello all');
 
   // An author deletes their own message.
-  await messageAction(sam.page, PUBLIC_GROUP, 'Oops, wrong group', 'Delete message');
+  await messageAction(sam.page, PUBLIC_GROUP, 'Oops, wrong group', 'Delete');
   await answer(sam.page, 'Delete this message?', 'Delete message');
   await messageIn(sam.page, PUBLIC_GROUP, 'message deleted').waitFor();
 
@@ -197,6 +198,11 @@ test('a moderator manages a member: role, mute, removal and a ban', { timeout: T
 
   await member.getByLabel('Mute for', { exact: true }).selectOption({ label: '1 day' });
   await member.getByRole('button', { name: 'Mute', exact: true }).click();
+  await sam.page.getByText(/^You are muted until tomorrow at \d\d:\d\d\./).waitFor();
+  assert.equal(await messageBox(sam.page).isDisabled(), true);
+  // After a reload the composer stays closed, with the end of the mute shown.
+  await sam.page.reload();
+  await log(sam.page, PUBLIC_GROUP).getByText('Hello all', { exact: true }).waitFor();
   await sam.page.getByText(/^You are muted until tomorrow at \d\d:\d\d\./).waitFor();
   assert.equal(await messageBox(sam.page).isDisabled(), true);
   await member.getByRole('button', { name: 'Unmute', exact: true }).click();

@@ -3,6 +3,11 @@
 // reconnection with backoff, and catch-up of the open group after a drop
 // (PROTOCOL.md §3: messages.history with `after`).
 //
+// A socket can die without closing (a phone loses signal, a network goes away):
+// the browser's "offline" event drops it at once, and while open a heartbeat
+// (a cheap groups.list) goes out whenever nothing has arrived for a while or a
+// request has gone unanswered; no answer within a few seconds drops it too.
+//
 // Events dispatched on a Connection:
 //   "state"            detail {state}  idle | connecting | open | reconnecting | closed
 //   "hello"            detail {user, protocol}
@@ -18,6 +23,11 @@ const BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 15000;
 const CATCH_UP_PAGE = 100;
 const CATCH_UP_MAX_PAGES = 20;
+const HEARTBEAT_QUIET_MS = 10000;
+const HEARTBEAT_TIMEOUT_MS = 5000;
+const HEARTBEAT_TICK_MS = 1000;
+// A request unanswered this long, with nothing else arriving, makes the heartbeat check at once.
+const UNANSWERED_MS = 3000;
 
 export class RequestError extends Error {
   constructor(code, message, retryAfterMs = null) {
@@ -48,7 +58,12 @@ export class Connection extends EventTarget {
   #watched = null;
   #lastSeq = new Map();
   #user = null;
+  #heartbeatTimer = 0;
+  #pinging = false;
   #onOnline = () => this.#wake();
+  #onOffline = () => {
+    if (this.#ws && !this.#stopped) this.#drop(this.#ws);
+  };
   #onVisible = () => {
     if (document.visibilityState === 'visible') this.#wake();
   };
@@ -78,14 +93,18 @@ export class Connection extends EventTarget {
     this.#everOpened = false;
     this.#attempt = 0;
     window.addEventListener('online', this.#onOnline);
+    window.addEventListener('offline', this.#onOffline);
     document.addEventListener('visibilitychange', this.#onVisible);
+    this.#heartbeatTimer = setInterval(() => this.#heartbeat(), HEARTBEAT_TICK_MS);
     this.#connect();
   }
 
   stop() {
     this.#stopped = true;
     clearTimeout(this.#retryTimer);
+    clearInterval(this.#heartbeatTimer);
     window.removeEventListener('online', this.#onOnline);
+    window.removeEventListener('offline', this.#onOffline);
     document.removeEventListener('visibilitychange', this.#onVisible);
     const ws = this.#ws;
     this.#ws = null;
@@ -158,6 +177,26 @@ export class Connection extends EventTarget {
       this.#attempt = Math.min(this.#attempt, 1);
       this.#connect();
     }
+  }
+
+  /** Ask the server for a sign of life when it has been quiet, or a request hangs. */
+  #heartbeat() {
+    if (this.#state !== 'open' || this.#pinging || !this.#ws) return;
+    const now = Date.now();
+    let oldestUnanswered = Infinity;
+    for (const entry of this.#requests.values()) {
+      if (entry.sent) oldestUnanswered = Math.min(oldestUnanswered, entry.sentAt);
+    }
+    const quiet = now - this.#lastReceivedAt >= HEARTBEAT_QUIET_MS;
+    const hanging = now - oldestUnanswered >= UNANSWERED_MS && this.#lastReceivedAt < oldestUnanswered;
+    if (!quiet && !hanging) return;
+    this.#pinging = true;
+    // No answer in time drops the socket (see #expire); the answer itself is not needed.
+    this.request('groups.list', {}, { timeout: HEARTBEAT_TIMEOUT_MS })
+      .catch(() => {})
+      .finally(() => {
+        this.#pinging = false;
+      });
   }
 
   #setState(state) {

@@ -15,7 +15,10 @@ function isPending(group) {
   return Boolean(group && group.my_membership && group.my_membership.status === 'pending');
 }
 
-/** Groups model and its navigation view. Dispatches "change" when anything shown changes. */
+/**
+ * Groups model and its navigation view. Dispatches "change" when anything shown
+ * changes, and "loaded" when a fresh list from the server is in.
+ */
 export class Groups extends EventTarget {
   #conn;
   #groups = new Map();
@@ -152,6 +155,7 @@ export class Groups extends EventTarget {
     if (selected) selected.unread = 0;
     this.#loaded = true;
     this.#render();
+    this.dispatchEvent(new CustomEvent('loaded'));
   }
 
   #render() {

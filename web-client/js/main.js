@@ -8,6 +8,7 @@
 
 import * as api from './api.js';
 import { Connection } from './connection.js';
+import { CreateGroup } from './create-group.js';
 import { Conversation } from './conversation/conversation.js';
 import { byId, describeError, setMessage } from './dom.js';
 import { displayName } from './format.js';
@@ -45,6 +46,7 @@ const groups = new Groups({ conn });
 const conversation = new Conversation({ conn, groups, getUser: () => user });
 const moderation = new Moderation({ conn, groups, conversation, getUser: () => user });
 const meetups = new Meetups({ conn, groups, conversation, getUser: () => user });
+const createGroup = new CreateGroup({ conn, groups });
 const signIn = createSignIn({
   onSignedIn: async (signedIn) => {
     let who = signedIn;
@@ -58,11 +60,13 @@ const signIn = createSignIn({
 
 function renderConnection() {
   const state = conn.state;
-  connStatus.dataset.state = state === 'reconnecting' && !navigator.onLine ? 'offline' : state;
+  connStatus.dataset.state = state === 'reconnecting' ? 'offline' : state;
+  // Not connected is "Offline" whatever the cause: what people need to know is that
+  // nothing goes out or comes in until it says Connected again.
   const text = {
     connecting: 'Connecting…',
     open: 'Connected',
-    reconnecting: navigator.onLine ? 'Reconnecting…' : 'Offline, waiting for signal…',
+    reconnecting: 'Offline',
   }[state];
   connText.textContent = text || '';
   connStatus.hidden = !text;
@@ -124,9 +128,17 @@ function route() {
     const id = Number.parseInt(match[1], 10);
     const hadFocus = document.activeElement;
     appView.classList.add('is-conversation');
-    conversation.open(id);
-    // On a phone the list is hidden now; take focus to the conversation.
-    if (hadFocus && hadFocus !== document.body && !isVisible(hadFocus)) conversation.focusTitle();
+    const opening = Promise.resolve(conversation.open(id));
+    if (hadFocus && hadFocus !== document.body && !isVisible(hadFocus)) {
+      // On a phone the list is hidden now; take focus to the conversation's heading.
+      conversation.focusTitle();
+    } else if (hadFocus && hadFocus.matches('.group-link')) {
+      // Beside the list, a group opened from it is there to write in: go to the
+      // message box, past the messages, unless the person has moved on meanwhile.
+      opening.then(() => {
+        if (document.activeElement === hadFocus) conversation.focusComposer();
+      });
+    }
   } else {
     const previous = conversation.group;
     appView.classList.remove('is-conversation');
@@ -140,11 +152,39 @@ function route() {
 
 window.addEventListener('hashchange', route);
 
+// ---- skip link ---------------------------------------------------------------------
+// The first stop on every screen: to the message box in a conversation, else the main content.
+
+const skipLink = byId('skip-link');
+
+function renderSkipLink() {
+  const toComposer = conversation.group !== null && conversation.canWrite();
+  skipLink.textContent = toComposer ? 'Skip to message box' : 'Skip to main content';
+}
+
+skipLink.addEventListener('focus', renderSkipLink);
+skipLink.addEventListener('click', (event) => {
+  // The address is the fallback; following it would change the route.
+  event.preventDefault();
+  renderSkipLink();
+  if (conversation.group !== null && conversation.canWrite()) {
+    conversation.focusComposer();
+  } else if (conversation.group !== null) {
+    conversation.focusTitle();
+  } else {
+    const target = document.querySelector('main :is(input, a[href], button):not([hidden])');
+    const visible = target && isVisible(target) ? target : byId('main');
+    if (visible === byId('main')) visible.tabIndex = -1;
+    visible.focus();
+  }
+});
+
 // ---- account -----------------------------------------------------------------
 
 function renderAccount() {
   accountName.textContent = user ? displayName(user, '') : '';
   account.hidden = !user;
+  createGroup.sync(user);
 }
 
 function enterApp(signedIn) {

@@ -14,6 +14,12 @@ const USERNAME_RE = /^[A-Za-z0-9_.-]{3,32}$/;
 // C0 and C1 control characters, and DEL.
 const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f]/;
 
+/** Whether two sentences say the same thing, ignoring case and closing punctuation. */
+function sameWords(a, b) {
+  const plain = (text) => text.trim().toLowerCase().replace(/[.!\s]+$/, '');
+  return plain(a) === plain(b);
+}
+
 function rememberHasAccount() {
   try {
     localStorage.setItem(HAS_ACCOUNT_KEY, '1');
@@ -152,9 +158,15 @@ export function createSignIn({ onSignedIn }) {
   function showServerError(action, err) {
     const detail = describeError(err);
     let lead = action === 'register' ? "Couldn't create your account." : "Couldn't sign you in.";
-    if (err.code === 'unauthorized' && action === 'signin') lead = 'Wrong username or password.';
+    // Where the app says it all itself, the server's words would only repeat it.
+    let ownWords = false;
+    if (err.code === 'unauthorized' && action === 'signin') {
+      lead = 'Wrong username or password.';
+      ownWords = true;
+    }
     if (err.code === 'conflict') {
       lead = 'That username is already taken.';
+      ownWords = true;
       fieldError('username', 'Choose a different username.');
     }
     if (err.code === 'rate_limited') {
@@ -162,9 +174,20 @@ export function createSignIn({ onSignedIn }) {
       lead = minutes
         ? `Too many attempts. Please try again in about ${plural(minutes, 'minute', 'minutes')}.`
         : 'Too many attempts. Please wait a while and try again.';
+      ownWords = true;
     }
-    const text = detail && detail.toLowerCase() !== lead.toLowerCase() ? `${lead} ${detail}` : lead;
+    const text = !ownWords && detail && !sameWords(detail, lead) ? `${lead} ${detail}` : lead;
     setMessage(formError, text);
+  }
+
+  // A field that was marked wrong stops being red as soon as it is changed.
+  for (const field of Object.values(fields)) {
+    field.input.addEventListener('input', () => {
+      if (field.input.getAttribute('aria-invalid') === 'true') {
+        setMessage(field.error, '');
+        field.input.removeAttribute('aria-invalid');
+      }
+    });
   }
 
   form.addEventListener('submit', (event) => {

@@ -44,6 +44,7 @@ export class Conversation extends EventTarget {
   #joinBar = byId('join-bar');
   #joinText = byId('join-text');
   #joinButton = byId('join-button');
+  #withdrawButton = byId('withdraw-button');
   #error = byId('conv-error');
 
   #group = null;
@@ -96,11 +97,13 @@ export class Conversation extends EventTarget {
       this.#composer.input.focus({ preventScroll: true });
     });
     this.#joinButton.addEventListener('click', () => this.#join());
+    this.#withdrawButton.addEventListener('click', () => this.#withdraw());
     this.#log.scroller.addEventListener(
       'scroll',
       () => {
         this.#log.onScroll();
         this.#history.onScroll();
+        this.#markRead();
       },
       { passive: true },
     );
@@ -129,6 +132,10 @@ export class Conversation extends EventTarget {
     if (groupId === this.#group && !force) return;
     const generation = ++this.#generation;
     this.#resetLog();
+    // Where the reader left off, taken before the list counts the group as read.
+    const before = this.#groups.get(groupId);
+    const unread = before && before.unread > 0 && Number.isInteger(before.last_seq) ? before.unread : 0;
+    const firstUnread = unread ? before.last_seq - unread + 1 : 0;
     this.#group = groupId;
     this.#conn.watch(groupId);
     this.#groups.select(groupId);
@@ -141,6 +148,7 @@ export class Conversation extends EventTarget {
     let result;
     try {
       result = await this.#conn.request('messages.history', { group: groupId, limit: PAGE });
+      if (firstUnread) result = await this.#history.reachBack(groupId, result, firstUnread);
     } catch (err) {
       if (generation !== this.#generation) return;
       if (err.code === 'forbidden') {
@@ -170,7 +178,7 @@ export class Conversation extends EventTarget {
     this.#setNotice('');
     this.#outbox.showIn(groupId);
     this.#renderChrome();
-    this.#log.scrollToBottom();
+    if (!firstUnread || !this.#log.showFirstUnread(firstUnread, unread)) this.#log.scrollToBottom();
     this.#markRead();
   }
 
@@ -195,7 +203,12 @@ export class Conversation extends EventTarget {
   }
 
   focusComposer() {
-    if (!this.#composer.form.hidden) this.#composer.input.focus();
+    if (this.canWrite()) this.#composer.input.focus();
+  }
+
+  /** Whether the message box is there to write in (a member, not muted). */
+  canWrite() {
+    return !this.#composer.form.hidden && !this.#composer.input.disabled;
   }
 
   /** The heading of the open conversation, for moving focus to on a phone. */
@@ -222,8 +235,9 @@ export class Conversation extends EventTarget {
     setMessage(this.#notice, text);
   }
 
+  /** Mark as read what has come into view, not what is still below it. */
   #markRead() {
-    this.#reads.mark(this.#group, this.#log.latest);
+    this.#reads.mark(this.#group, this.#log.lastVisible());
   }
 
   // ---- header, join bar and composer -------------------------------------
@@ -252,11 +266,12 @@ export class Conversation extends EventTarget {
     this.#composer.form.hidden = !active;
     this.#joinBar.hidden = !group || active;
     this.#joinButton.hidden = pending;
+    this.#withdrawButton.hidden = !pending;
     if (group && !active) {
       if (pending) {
         this.#joinText.textContent = 'Request sent. A moderator will let you in soon.';
       } else if (group.visibility === 'private') {
-        this.#joinText.textContent = `${group.name} is a private group. Ask to join and a moderator will let you in.`;
+        this.#joinText.textContent = `${group.name} is a private group: joining sends a request, and a moderator lets you in.`;
       } else {
         this.#joinText.textContent = `Join ${group.name} to post and to get new messages as they arrive.`;
       }
@@ -275,7 +290,9 @@ export class Conversation extends EventTarget {
       const membership = await this.#groups.join(id);
       this.#groups.refresh().catch(() => {});
       if (id !== this.#group) return;
-      if (membership.status === 'active') {
+      if (membership.status === 'pending') {
+        this.#withdrawButton.focus();
+      } else if (membership.status === 'active') {
         this.#composer.input.focus();
         if (this.#loaded) this.#history.fillGap();
         this.#markRead();
@@ -284,6 +301,23 @@ export class Conversation extends EventTarget {
       if (id === this.#group) setMessage(this.#error, `Couldn't join. ${describeError(err)}`);
     } finally {
       this.#joinButton.disabled = false;
+    }
+  }
+
+  /** Take back a request to join a private group (groups.leave on a pending membership). */
+  async #withdraw() {
+    const id = this.#group;
+    if (id === null) return;
+    this.#withdrawButton.disabled = true;
+    setMessage(this.#error, '');
+    try {
+      await this.#conn.request('groups.leave', { group: id });
+      this.#groups.setMembership(id, null);
+      if (id === this.#group) this.#joinButton.focus();
+    } catch (err) {
+      if (id === this.#group) setMessage(this.#error, `Couldn't withdraw the request. ${describeError(err)}`);
+    } finally {
+      this.#withdrawButton.disabled = false;
     }
   }
 
@@ -324,6 +358,7 @@ export class Conversation extends EventTarget {
     const wasNearBottom = this.#log.isNearBottom();
     const isLatest = this.#log.size === 0 || message.seq > latest;
     if (!this.#log.insert(message, this.#group)) return;
+    if (!detail.catchUp && !mine) this.#log.announce(message);
     this.#empty.hidden = true;
     if (isLatest) {
       if (wasNearBottom || mine) this.#log.scrollToBottom();

@@ -8,6 +8,7 @@ export const PAGE = 50;
 const GAP_PAGE = 100;
 const GAP_MAX_PAGES = 20;
 const LOAD_OLDER_WITHIN_PX = 40;
+const REACH_BACK_PAGES = 4;
 
 export class History {
   /** Whether the server said there is more before the oldest message shown. */
@@ -66,6 +67,22 @@ export class History {
     } finally {
       this.#fillingGap = false;
     }
+  }
+
+  /**
+   * Extend a first page (a messages.history result) back to include `firstSeq`,
+   * within a few pages, so the reader can start at their first unread message.
+   */
+  async reachBack(group, result, firstSeq) {
+    let messages = Array.isArray(result.messages) ? result.messages : [];
+    let hasMore = Boolean(result.has_more);
+    for (let page = 0; page < REACH_BACK_PAGES && hasMore && messages.length && messages[0].seq > firstSeq; page += 1) {
+      const older = await this.#conn.request('messages.history', { group, before: messages[0].seq, limit: PAGE });
+      const more = Array.isArray(older.messages) ? older.messages : [];
+      messages = more.concat(messages);
+      hasMore = Boolean(older.has_more) && more.length > 0;
+    }
+    return { messages, has_more: hasMore };
   }
 
   async loadOlder() {

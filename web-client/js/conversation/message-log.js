@@ -3,12 +3,13 @@
 // history goes in without being read out message by message, and the "new
 // messages" button counts what arrived below while the reader was scrolled up.
 
-import { byId } from '../dom.js';
-import { plural } from '../format.js';
+import { byId, h } from '../dom.js';
+import { displayName, plural } from '../format.js';
+import { LogKeys } from './log-keys.js';
 import { fixDivider, markDeleted, nextMessage, renderMessage } from './message-view.js';
 
 const NEAR_BOTTOM_PX = 120;
-const LIVE_AGAIN_MS = 300;
+const ANNOUNCED_KEPT = 5;
 
 function sortedIndex(sorted, value) {
   let lo = 0;
@@ -32,8 +33,10 @@ export class MessageLog {
   #adoptPending;
   #seqs = [];
   #bySeq = new Map();
-  #liveTimer = 0;
   #unseenBelow = 0;
+  #unreadDivider = null;
+  #keys = new LogKeys(this.el);
+  #announcer = byId('message-announcer');
 
   /**
    * onRendered(message, el): a person's message was drawn (not yet placed).
@@ -61,10 +64,12 @@ export class MessageLog {
   }
 
   clear() {
+    this.#unreadDivider = null;
     this.#seqs = [];
     this.#bySeq.clear();
     this.#unseenBelow = 0;
     this.el.replaceChildren();
+    this.#announcer.replaceChildren();
     this.#jump.hidden = true;
   }
 
@@ -93,18 +98,20 @@ export class MessageLog {
     fixDivider(el);
     const after = nextMessage(el);
     if (after) fixDivider(after);
+    this.#keys.refresh();
     return true;
   }
 
-  /** Insert a page of history without a screen reader reading out every message. */
+  /** Say a new message out loud for screen readers, as "Jo M: text", without its buttons' labels. */
+  announce(message) {
+    const line = message.kind === 'system' ? message.text : `${displayName(message.author)}: ${message.text}`;
+    this.#announcer.append(h('p', { text: line }));
+    while (this.#announcer.childElementCount > ANNOUNCED_KEPT) this.#announcer.firstElementChild.remove();
+  }
+
+  /** Insert a page of history. New messages are read out through announce(), never the log itself. */
   bulk(insertAll) {
-    clearTimeout(this.#liveTimer);
-    this.el.setAttribute('aria-live', 'off');
-    try {
-      insertAll();
-    } finally {
-      this.#liveTimer = setTimeout(() => this.el.setAttribute('aria-live', 'polite'), LIVE_AGAIN_MS);
-    }
+    insertAll();
   }
 
   markDeleted(seq) {
@@ -113,6 +120,38 @@ export class MessageLog {
   }
 
   // ---- reading position ----------------------------------------------------------
+
+  /**
+   * Open at the first unread message: a "New messages" line above it at the top
+   * of the view, and the button counting what is below. False when it is not shown.
+   */
+  showFirstUnread(firstSeq, unread) {
+    const index = sortedIndex(this.#seqs, firstSeq);
+    if (index === 0 || index >= this.#seqs.length) return false;
+    const first = this.#bySeq.get(this.#seqs[index]);
+    let top = first;
+    const before = first.previousElementSibling;
+    if (before && before.classList.contains('day-divider')) top = before;
+    this.#unreadDivider = h('p', { class: 'unread-divider', text: 'New messages' });
+    top.before(this.#unreadDivider);
+    const offset = this.#unreadDivider.getBoundingClientRect().top - this.scroller.getBoundingClientRect().top;
+    this.scroller.scrollTop = Math.max(0, this.scroller.scrollTop + offset - 8);
+    if (this.isNearBottom()) return true;
+    this.#unseenBelow = unread;
+    this.#jump.textContent = plural(unread, 'new message', 'new messages');
+    this.#jump.hidden = false;
+    return true;
+  }
+
+  /** The newest seq whose message has come into view, for marking as read. */
+  lastVisible() {
+    const bottom = this.scroller.getBoundingClientRect().bottom;
+    for (let i = this.#seqs.length - 1; i >= 0; i -= 1) {
+      const el = this.#bySeq.get(this.#seqs[i]);
+      if (el.getBoundingClientRect().top < bottom) return this.#seqs[i];
+    }
+    return 0;
+  }
 
   isNearBottom() {
     const s = this.scroller;

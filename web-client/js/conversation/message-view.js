@@ -83,6 +83,9 @@ export function markDeleted(el) {
   el.classList.add('is-deleted');
   const text = el.querySelector('.msg-text');
   if (text) text.textContent = 'message deleted';
+  // Nothing is left to report or delete, and the buttons' names would still quote the text.
+  const actions = el.querySelector('.msg-actions');
+  if (actions) actions.replaceChildren();
 }
 
 export function previousMessage(el) {

@@ -11,6 +11,7 @@ const MAX_RATE_RETRIES = 5;
 const MAX_TRANSIENT_RETRIES = 10;
 const TRANSIENT_RETRY_MS = 2000;
 const SEND_TIMEOUT_MS = 20000;
+const NOT_SENT_YET = "Not sent yet. It will be sent when you're back online.";
 
 function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -112,7 +113,7 @@ export class Outbox {
   }
 
   #waitingText() {
-    return this.#conn.state === 'open' ? 'Sending…' : 'Waiting for connection…';
+    return this.#conn.state === 'open' ? 'Sending…' : NOT_SENT_YET;
   }
 
   #setStatus(entry, text, actions = []) {
@@ -145,7 +146,7 @@ export class Outbox {
           if (isTransient(err)) {
             entry.state = 'waiting';
             entry.attempts += 1;
-            this.#setStatus(entry, 'Waiting for connection…');
+            this.#setStatus(entry, NOT_SENT_YET);
             if (this.#conn.state !== 'open') return; // "ready" after reconnecting starts again
             if (entry.attempts < MAX_TRANSIENT_RETRIES) {
               await sleep(TRANSIENT_RETRY_MS);

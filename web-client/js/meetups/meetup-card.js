@@ -152,8 +152,8 @@ export function updateCard(card, occ, { isSeries, describe, canRsvp, canOrganise
   setMessage(card.mine, mine);
 
   card.answer.hidden = !(canRsvp && !cancelled && !finished);
-  const yes = occ.my_rsvp === 'going' || occ.my_rsvp === 'waitlisted';
-  card.going.setAttribute('aria-pressed', String(yes));
+  // On the waitlist one is not going (yet): the line above says so, and "Going" is not shown as chosen.
+  card.going.setAttribute('aria-pressed', String(occ.my_rsvp === 'going'));
   card.cantGo.setAttribute('aria-pressed', String(occ.my_rsvp === 'not_going'));
 
   card.manage.hidden = !(canOrganise && !cancelled && !finished);

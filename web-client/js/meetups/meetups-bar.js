@@ -1,6 +1,7 @@
 // The Meetups heading bar. On a phone it is a button with the next meet-up
 // that opens the full list in the chat's place ("Show all" / "Back to chat");
 // on a wide screen the list is always beside the chat and only the heading shows.
+// Either way the header holds the "Calendar" button for the subscription.
 
 import { h } from '../dom.js';
 import { describeWhen } from './occurrence-time.js';
@@ -11,6 +12,13 @@ export class MeetupsBar {
   #when = h('span', { class: 'meetups-next-when' });
   #title = h('span', { class: 'meetups-next-title' });
   #word = h('span', { class: 'meetups-toggle-word', text: 'Show all' });
+
+  /** A button in the header that shows or hides the calendar subscription. */
+  calendarButton = h(
+    'button',
+    { type: 'button', class: 'btn btn-secondary btn-small meetups-cal-toggle', 'aria-expanded': 'false', 'aria-controls': 'meetups-calendar' },
+    'Calendar',
+  );
 
   /** onToggle(): the person asked to open or close the list. */
   constructor({ onToggle }) {
@@ -27,7 +35,7 @@ export class MeetupsBar {
     heading.addEventListener('click', () => {
       if (getComputedStyle(this.#toggle).display !== 'none') onToggle();
     });
-    this.el = h('div', { class: 'meetups-bar' }, heading, this.#toggle);
+    this.el = h('div', { class: 'meetups-bar' }, heading, this.calendarButton, this.#toggle);
   }
 
   setOpen(open) {

@@ -131,6 +131,8 @@ export class Meetups {
     this.#canRsvp = false;
     this.#canOrganise = false;
     this.#setOpen(false);
+    this.#calendar.el.hidden = true;
+    this.#bar.calendarButton.setAttribute('aria-expanded', 'false');
     this.#form.close({ focus: false });
     this.#occurrences.clear();
     this.#loaded = false;
@@ -221,10 +223,14 @@ export class Meetups {
 
     this.#form = new ScheduleForm(this.#panel);
     this.#calendar = new CalendarFeed({ conn: this.#conn, canRsvp: () => this.#canRsvp, confirm });
+    this.#calendar.el.id = 'meetups-calendar';
+    this.#calendar.el.hidden = true;
+    this.#bar.calendarButton.addEventListener('click', () => this.#toggleCalendar());
 
     const body = h(
       'div',
       { id: 'meetups-body', class: 'meetups-body' },
+      this.#calendar.el,
       this.#status,
       this.#error,
       this.#form.el,
@@ -234,9 +240,16 @@ export class Meetups {
       this.#empty,
       this.#range.more,
       this.#range.jump,
-      this.#calendar.el,
     );
     this.#section = h('section', { class: 'meetups', 'aria-labelledby': 'meetups-title' }, this.#bar.el, body);
+  }
+
+  /** The subscription opens at the top of the panel, under its header (and opens the panel on a phone). */
+  #toggleCalendar() {
+    const show = this.#calendar.el.hidden;
+    this.#calendar.el.hidden = !show;
+    this.#bar.calendarButton.setAttribute('aria-expanded', String(show));
+    if (show && !this.#open) this.#setOpen(true);
   }
 
   #setOpen(open) {

@@ -8,6 +8,7 @@ import { shorten } from '../format.js';
 import { MAX_REASON, button } from './shared.js';
 
 const PREVIEW_CHARS = 280;
+const NAME_CHARS = 60;
 
 export class MessageActions {
   #log = byId('message-log');
@@ -43,17 +44,32 @@ export class MessageActions {
 
   #fill(el, actions = el.querySelector('.msg-actions')) {
     if (!actions) return;
+    if (el.classList.contains('is-deleted')) {
+      actions.replaceChildren();
+      return;
+    }
     const mine = this.#isMine(el);
     const active = this.#active();
     const buttons = [];
+    // Each button says which message it is for, so a list of buttons makes sense on its own.
+    const which = this.#which(el);
     if (!mine && active) {
-      buttons.push(button('Report', 'btn-secondary', () => this.#report(el)));
+      buttons.push(button('Report', 'btn-secondary', () => this.#report(el), which));
     }
     if ((mine && active) || this.#ctx.allowed()) {
-      buttons.push(button('Delete', 'btn-danger-quiet', () => this.#delete(el), 'message'));
+      buttons.push(button('Delete', 'btn-danger-quiet', () => this.#delete(el), which));
     }
+    // Out of the Tab order unless the message is the log's current one (see log-keys.js).
+    if (el.getAttribute('tabindex') === '-1') for (const b of buttons) b.tabIndex = -1;
     actions.replaceChildren(...buttons);
     actions.hidden = buttons.length === 0;
+  }
+
+  /** "message from Sam: Hello all". */
+  #which(el) {
+    const author = el.querySelector('.msg-author');
+    const text = el.querySelector('.msg-text');
+    return `message from ${author ? author.textContent : 'someone'}: ${shorten(text ? text.textContent : '', NAME_CHARS)}`;
   }
 
   #onLogClick(event) {

@@ -84,6 +84,8 @@ export class Moderation {
     conversation.addEventListener('close', () => this.#onOpen(null));
     conversation.addEventListener('message', (event) => this.#actions.decorate(event.detail.el, event.detail.message));
     groups.addEventListener('change', () => this.#sync());
+    // Only a fresh list is the server's word on a mute; between lists, membership.muted events are.
+    groups.addEventListener('loaded', () => this.#noteMute());
     // main.js learns the user from the same event; look once every listener has run.
     conn.addEventListener('hello', () => queueMicrotask(() => this.#sync()));
     conn.addEventListener('ready', () => {
@@ -137,9 +139,14 @@ export class Moderation {
     this.#dialog.tool.remove();
     this.#renderCounts();
     this.#sync();
-    // After a reload the server's word on a mute comes with the group itself.
+    this.#noteMute();
+  }
+
+  /** After a reload the server's word on a mute comes with the group, maybe after the group was opened. */
+  #noteMute() {
+    const group = this.#group;
     const info = group === null ? null : this.#groups.get(group);
-    this.#own.noteMutedUntil(group, info && info.my_membership && info.my_membership.muted_until);
+    this.#own.noteMembership(group, info && info.my_membership);
     this.#own.applyMute();
   }
 

@@ -34,9 +34,15 @@ export class OwnMembership {
     this.applyMute();
   }
 
-  /** The server's word on a mute, as it comes with the group after a reload. */
-  noteMutedUntil(group, mutedUntil) {
-    if (mutedUntil) this.#muted.set(group, new Date(mutedUntil));
+  /**
+   * The server's word on a mute, as it comes with the group (groups.list) after a
+   * reload: an active membership without `muted_until` is not muted.
+   */
+  noteMembership(group, membership) {
+    if (group === null || !membership || membership.status !== 'active') return;
+    const until = membership.muted_until ? toDate(membership.muted_until) : null;
+    if (until) this.#muted.set(group, until);
+    else this.#muted.delete(group);
   }
 
   /** While muted in the open group: say until when, and turn the composer off until then. */
