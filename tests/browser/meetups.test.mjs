@@ -200,6 +200,10 @@ test(
     await openMeetups(ben.page);
     const benLibrary = occurrence(ben.page, IN_PERSON, libraryDay);
     await benLibrary.filter({ hasText: 'Full' }).waitFor();
+    // The venue is a link to a map search of its address, for directions on a phone.
+    const venue = new URL(await benLibrary.getByRole('link', { name: `${VENUE} (map)` }).getAttribute('href'));
+    assert.equal(venue.origin + venue.pathname, 'https://www.openstreetmap.org/search');
+    assert.equal(venue.searchParams.get('query'), VENUE);
     await benLibrary.getByRole('button', { name: 'Going', exact: true }).click();
     await benLibrary.getByText('Waitlisted — number 1', { exact: true }).waitFor();
     // One state, the true one: on the waitlist is not going, so "Going" is not shown as chosen.

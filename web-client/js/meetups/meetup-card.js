@@ -17,6 +17,16 @@ function externalLink(href, text) {
   return h('a', { href, target: '_blank', rel: 'noopener noreferrer', text });
 }
 
+// A venue opens as a search in a map, so a phone can give directions. The address is only
+// ever a query parameter: what an organiser typed cannot become a link of its own.
+function mapSearchLink(venue) {
+  const url = new URL('https://www.openstreetmap.org/search');
+  url.searchParams.set('query', venue);
+  const link = externalLink(url.href, venue);
+  link.setAttribute('aria-label', `${venue} (map)`);
+  return link;
+}
+
 /**
  * The card's elements, kept so that updates change text in place and focus on
  * its buttons survives. onRsvp(card, status) and onCancel(card, { series }) act on it.
@@ -90,7 +100,8 @@ function whereParts(occ, cancelled) {
   const url = safeUrl(occ.url);
   const where = [];
   if (occ.kind === 'in_person') {
-    where.push(h('span', { class: 'meetup-kind is-in-person', text: 'In person' }), ' ', occ.location || '');
+    where.push(h('span', { class: 'meetup-kind is-in-person', text: 'In person' }), ' ');
+    if (occ.location) where.push(mapSearchLink(occ.location));
     if (url) where.push(' · ', externalLink(url, 'Details'));
   } else {
     where.push(h('span', { class: 'meetup-kind is-online', text: 'Online' }), ' ');
