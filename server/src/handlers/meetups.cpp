@@ -3,7 +3,7 @@
 // Meet-ups are not kept in the hub, so an operation on an existing meetup first reads it on the
 // read pool (to learn its group and check permission) and then writes in the writer, which
 // checks again inside its transaction what may have changed meanwhile (a cancellation).
-#include "carecircle/protocol/meetups.hpp"
+#include "carecircle/protocol/meetup_requests.hpp"
 
 #include "calendar/recurrence.hpp"
 #include "carecircle/storage/meetups.hpp"
