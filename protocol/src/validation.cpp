@@ -10,23 +10,6 @@ bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-// Control characters: C0, DEL and C1 (U+0080..U+009F, encoded as C2 80..C2 9F).
-bool has_control_characters(std::string_view text) {
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const auto byte = static_cast<unsigned char>(text[i]);
-        if (byte < 0x20 || byte == 0x7f) {
-            return true;
-        }
-        if (byte == 0xc2 && i + 1 < text.size()) {
-            const auto next = static_cast<unsigned char>(text[i + 1]);
-            if (next >= 0x80 && next <= 0x9f) {
-                return true;
-            }
-        }
-    }
-    return false;
-}
-
 } // namespace
 
 std::size_t code_points(std::string_view utf8) {
@@ -90,6 +73,23 @@ std::optional<std::string> check_message_text(std::string_view text) {
         return "text must be at most 4000 characters";
     }
     return std::nullopt;
+}
+
+bool has_control_characters(std::string_view text, line_breaks breaks) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        const bool line_break = byte == '\t' || byte == '\n' || byte == '\r';
+        if ((byte < 0x20 && !(line_break && breaks == line_breaks::allowed)) || byte == 0x7f) {
+            return true;
+        }
+        if (byte == 0xc2 && i + 1 < text.size()) {
+            const auto next = static_cast<unsigned char>(text[i + 1]);
+            if (next >= 0x80 && next <= 0x9f) {
+                return true;
+            }
+        }
+    }
+    return false;
 }
 
 std::optional<std::string> check_label(std::string_view field, std::string_view text,

@@ -1,7 +1,7 @@
 // Any frame a client can send goes through decode_envelope and then one decoder per operation:
 // none of them may crash, hang or read out of bounds, whatever the bytes.
 #include "carecircle/protocol/encode.hpp"
-#include "carecircle/protocol/meetups.hpp"
+#include "carecircle/protocol/meetup_requests.hpp"
 #include "carecircle/protocol/requests.hpp"
 
 #include <cstddef>

@@ -1,6 +1,6 @@
-// Meet-up requests as the wire sends them (protocol/meetups.hpp) and the meet-up repository
+// Meet-up requests as the wire sends them (protocol/meetup_requests.hpp) and the meet-up repository
 // (storage/meetups.hpp): capacity, the waitlist's order and promotion.
-#include "carecircle/protocol/meetups.hpp"
+#include "carecircle/protocol/meetup_requests.hpp"
 #include "carecircle/storage/database.hpp"
 #include "carecircle/storage/groups.hpp"
 #include "carecircle/storage/meetups.hpp"

@@ -4,7 +4,7 @@
 // ends, content lines folded at 75 octets without splitting a UTF-8 sequence, TEXT escaped,
 // one VEVENT per series and a VTIMEZONE, built from the tz database, for each zone used.
 
-#include "carecircle/protocol/meetups.hpp"
+#include "carecircle/protocol/meetup_types.hpp"
 
 #include <date/tz.h>
 #include <optional>

@@ -14,7 +14,7 @@
 // "2027-03-28T01:30". A new series may not *start* at such a time: check_series refuses it.
 
 #include "carecircle/protocol/errors.hpp"
-#include "carecircle/protocol/meetups.hpp"
+#include "carecircle/protocol/meetup_types.hpp"
 
 #include <date/tz.h>
 #include <optional>

@@ -8,8 +8,13 @@ const handler_table& handlers() {
     static const handler_table table = [] {
         handler_table t;
         add_group_handlers(t);
+        add_group_settings_handlers(t);
         add_message_handlers(t);
-        add_moderation_handlers(t);
+        add_join_request_handlers(t);
+        add_member_handlers(t);
+        add_message_moderation_handlers(t);
+        add_report_handlers(t);
+        add_moderation_log_handlers(t);
         add_meetup_handlers(t);
         return t;
     }();

@@ -9,7 +9,7 @@ namespace carecircle::server {
 namespace json = boost::json;
 namespace {
 
-void groups_list(const request_context& ctx, const json::object&) {
+void groups_list(const request_context& ctx) {
     json::array groups;
     for (const auto& group : ctx.app->hub.list_groups(ctx.user)) {
         const bool details =
@@ -21,17 +21,14 @@ void groups_list(const request_context& ctx, const json::object&) {
     ctx.reply({{"groups", std::move(groups)}});
 }
 
-void groups_create(const request_context& ctx, const json::object& params) {
-    protocol::groups_create req;
-    if (auto problem = protocol::decode(params, req)) {
-        return ctx.fail(*problem);
-    }
+void groups_create(const request_context& ctx, protocol::groups_create req) {
     if (ctx.user.role == site_role::member) {
         return ctx.fail(error_code::forbidden, "only site moderators and admins create groups");
     }
     auto created = std::make_shared<storage::group_record>();
     auto membership = std::make_shared<storage::membership_record>();
-    ctx.app->writer.submit(
+    commit(
+        ctx, "could not create the group",
         [req, created, membership, creator = ctx.user.id](SQLite::Database& db) {
             const auto now = storage::now();
             *created = storage::insert_group(db, req.name, req.region, req.description,
@@ -45,10 +42,7 @@ void groups_create(const request_context& ctx, const json::object& params) {
                 Seq{0}, now};
             storage::put_membership(db, *membership);
         },
-        [ctx, created, membership](std::exception_ptr failure) {
-            if (failure) {
-                return ctx.fail(error_code::internal, "could not create the group");
-            }
+        [ctx, created, membership] {
             ctx.app->hub.put_group(*created);
             ctx.app->hub.put_membership(*membership);
             auto group = ctx.app->hub.group_for(created->id, ctx.user);
@@ -56,11 +50,7 @@ void groups_create(const request_context& ctx, const json::object& params) {
         });
 }
 
-void groups_join(const request_context& ctx, const json::object& params) {
-    protocol::group_ref req;
-    if (auto problem = protocol::decode(params, req)) {
-        return ctx.fail(*problem);
-    }
+void groups_join(const request_context& ctx, protocol::group_ref req) {
     const auto access = ctx.app->hub.access(req.group, ctx.user);
     if (!access.group_exists) {
         return ctx.fail(error_code::not_found, "no such group");
@@ -81,12 +71,10 @@ void groups_join(const request_context& ctx, const json::object& params) {
     const storage::membership_record record{req.group, ctx.user.id,
                                             Membership{group_role::member, status},
                                             ctx.app->hub.last_seq(req.group), storage::now()};
-    ctx.app->writer.submit(
+    commit(
+        ctx, "could not join the group",
         [record](SQLite::Database& db) { storage::put_membership(db, record); },
-        [ctx, record](std::exception_ptr failure) {
-            if (failure) {
-                return ctx.fail(error_code::internal, "could not join the group");
-            }
+        [ctx, record] {
             ctx.app->hub.put_membership(record);
             if (record.membership.status == membership_status::pending) {
                 ctx.app->hub.publish(
@@ -99,11 +87,7 @@ void groups_join(const request_context& ctx, const json::object& params) {
         });
 }
 
-void groups_leave(const request_context& ctx, const json::object& params) {
-    protocol::group_ref req;
-    if (auto problem = protocol::decode(params, req)) {
-        return ctx.fail(*problem);
-    }
+void groups_leave(const request_context& ctx, protocol::group_ref req) {
     const auto access = ctx.app->hub.access(req.group, ctx.user);
     if (!access.group_exists) {
         return ctx.fail(error_code::not_found, "no such group");
@@ -117,26 +101,20 @@ void groups_leave(const request_context& ctx, const json::object& params) {
                         "you are the group's last moderator: make someone else moderator first");
     }
     auto promotions = std::make_shared<std::vector<storage::promotion>>();
-    ctx.app->writer.submit(
+    commit(
+        ctx, "could not leave the group",
         [group = req.group, user = ctx.user.id, promotions](SQLite::Database& db) {
             storage::delete_membership(db, group, user);
             *promotions = withdraw_from_meetups(db, group, user);
         },
-        [ctx, group = req.group, promotions](std::exception_ptr failure) {
-            if (failure) {
-                return ctx.fail(error_code::internal, "could not leave the group");
-            }
+        [ctx, group = req.group, promotions] {
             ctx.app->hub.remove_membership(group, ctx.user.id);
             notify_promotions(ctx.app->hub, group, *promotions);
             ctx.reply({});
         });
 }
 
-void groups_members(const request_context& ctx, const json::object& params) {
-    protocol::group_ref req;
-    if (auto problem = protocol::decode(params, req)) {
-        return ctx.fail(*problem);
-    }
+void groups_members(const request_context& ctx, protocol::group_ref req) {
     const auto access = ctx.app->hub.access(req.group, ctx.user);
     if (!access.site_moderator()) {
         if (auto problem = check_active_member(access)) {
@@ -157,11 +135,11 @@ void groups_members(const request_context& ctx, const json::object& params) {
 } // namespace
 
 void add_group_handlers(handler_table& table) {
-    table.emplace("groups.list", operation{groups_list});
-    table.emplace("groups.create", operation{groups_create, request_cost::create});
-    table.emplace("groups.join", operation{groups_join});
-    table.emplace("groups.leave", operation{groups_leave});
-    table.emplace("groups.members", operation{groups_members});
+    add(table, "groups.list", groups_list);
+    add(table, "groups.create", groups_create, request_cost::create);
+    add(table, "groups.join", groups_join);
+    add(table, "groups.leave", groups_leave);
+    add(table, "groups.members", groups_members);
 }
 
 } // namespace carecircle::server

@@ -3,111 +3,20 @@
 // Meet-ups are not kept in the hub, so an operation on an existing meetup first reads it on the
 // read pool (to learn its group and check permission) and then writes in the writer, which
 // checks again inside its transaction what may have changed meanwhile (a cancellation).
-#include "carecircle/protocol/meetups.hpp"
-
-#include "calendar/recurrence.hpp"
 #include "carecircle/storage/meetups.hpp"
+
+#include "calendar/meetup_listing.hpp"
+#include "calendar/recurrence.hpp"
+#include "carecircle/protocol/meetup_requests.hpp"
 #include "carecircle/storage/messages.hpp"
 #include "carecircle/storage/time_codec.hpp"
 #include "crypto/security.hpp"
+#include "handlers/meetup_announcements.hpp"
 #include "handlers/request_context.hpp"
-
-#include <algorithm>
-#include <array>
-#include <map>
 
 namespace carecircle::server {
 namespace json = boost::json;
 namespace {
-
-// A refusal found inside a writer operation: throwing it rolls back that operation alone, and
-// its error becomes the reply.
-struct refusal : std::exception {
-    explicit refusal(error reason) : problem(std::move(reason)) {}
-    const char* what() const noexcept override { return "refused"; }
-    error problem;
-};
-
-void fail_after_write(const request_context& ctx, std::exception_ptr failure, std::string message) {
-    try {
-        std::rethrow_exception(failure);
-    } catch (const refusal& r) {
-        ctx.fail(r.problem);
-    } catch (...) {
-        ctx.fail(error_code::internal, std::move(message));
-    }
-}
-
-// "Wed 13 Jan 2027"
-std::string spoken_date(local_minutes at) {
-    static constexpr std::array<std::string_view, 7> weekdays{"Sun", "Mon", "Tue", "Wed",
-                                                              "Thu", "Fri", "Sat"};
-    static constexpr std::array<std::string_view, 12> months{
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    const auto day = date::floor<date::days>(at);
-    const date::year_month_day ymd{day};
-    return std::string(weekdays[date::weekday{day}.c_encoding()]) + ' ' +
-           std::to_string(static_cast<unsigned>(ymd.day())) + ' ' +
-           std::string(months[static_cast<unsigned>(ymd.month()) - 1]) + ' ' +
-           std::to_string(static_cast<int>(ymd.year()));
-}
-
-// "16:00"
-std::string clock_time(local_minutes at) {
-    return format_local_minutes(at).substr(11);
-}
-
-// "Wed 13 Jan 2027 at 16:00"
-std::string spoken_time(local_minutes at) {
-    return spoken_date(at) + " at " + clock_time(at);
-}
-
-std::string weekday_name(local_minutes at) {
-    static constexpr std::array<std::string_view, 7> names{
-        "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
-    return std::string(names[date::weekday{date::floor<date::days>(at)}.c_encoding()]);
-}
-
-std::string quoted(const std::string& title) {
-    return "\xE2\x80\x9C" + title + "\xE2\x80\x9D";
-}
-
-// The system message that tells the group about a new meet-up.
-std::string created_text(const Meetup& m) {
-    std::string text = "New meet-up: " + quoted(m.title) + ", ";
-    if (m.repeat) {
-        text += m.repeat->every_weeks == 1
-                    ? std::string("every week")
-                    : "every " + std::to_string(m.repeat->every_weeks) + " weeks";
-        text += " on " + weekday_name(m.start) + " at " + clock_time(m.start) + " (" + m.timezone +
-                "), from " + spoken_date(m.start);
-        if (m.repeat->count) {
-            text += ", " + std::to_string(*m.repeat->count) + " times";
-        } else if (m.repeat->until) {
-            text += " until " + format_local_date(*m.repeat->until);
-        }
-    } else {
-        text += spoken_time(m.start) + " (" + m.timezone + ")";
-    }
-    if (m.location) {
-        text += ", at " + *m.location;
-    } else if (m.kind == meetup_kind::online) {
-        text += ", online";
-    }
-    text += '.';
-    if (m.capacity) {
-        text += ' ' + std::to_string(*m.capacity) + (*m.capacity == 1 ? " place." : " places.");
-    }
-    return text;
-}
-
-std::string cancelled_text(const Meetup& m, std::optional<local_minutes> occurrence) {
-    if (occurrence) {
-        return "Cancelled: " + quoted(m.title) + " on " + spoken_time(*occurrence) + '.';
-    }
-    return "Cancelled: the meet-up " + quoted(m.title) +
-           (m.repeat ? std::string(", every occurrence.") : std::string("."));
-}
 
 storage::new_message system_message(const request_context& ctx, GroupId group, std::string text) {
     return storage::new_message{group,
@@ -145,16 +54,7 @@ std::optional<error> check_visible(const request_context& ctx,
     return std::nullopt;
 }
 
-bool is_cancelled(const storage::meetup_record& record, local_minutes occurrence) {
-    return std::binary_search(record.cancelled_occurrences.begin(),
-                              record.cancelled_occurrences.end(), occurrence);
-}
-
-void meetups_create(const request_context& ctx, const json::object& params) {
-    protocol::meetups_create req;
-    if (auto problem = protocol::decode(params, req)) {
-        return ctx.fail(*problem);
-    }
+void meetups_create(const request_context& ctx, protocol::meetups_create req) {
     if (auto problem =
             check_group_role(ctx.app->hub.access(req.group, ctx.user), group_role::organiser)) {
         return ctx.fail(*problem);
@@ -181,15 +81,13 @@ void meetups_create(const request_context& ctx, const json::object& params) {
     };
     auto done = std::make_shared<outcome>();
     auto note = system_message(ctx, meetup.group, created_text(meetup));
-    ctx.app->writer.submit(
+    commit(
+        ctx, "could not create the meetup",
         [meetup, note, done, by = ctx.user.id](SQLite::Database& db) {
             done->meetup = storage::insert_meetup(db, meetup, by, note.created_at);
             done->message = storage::append_message(db, note).message;
         },
-        [ctx, done](std::exception_ptr failure) {
-            if (failure) {
-                return fail_after_write(ctx, failure, "could not create the meetup");
-            }
+        [ctx, done] {
             publish(ctx, done->message);
             ctx.app->hub.publish(audience::members_of(done->meetup.group),
                                  make_frame(protocol::encode_event(
@@ -200,11 +98,7 @@ void meetups_create(const request_context& ctx, const json::object& params) {
         });
 }
 
-void meetups_list(const request_context& ctx, const json::object& params) {
-    protocol::meetups_list req;
-    if (auto problem = protocol::decode(params, req)) {
-        return ctx.fail(*problem);
-    }
+void meetups_list(const request_context& ctx, protocol::meetups_list req) {
     if (auto problem = check_can_read(ctx.app->hub.access(req.group, ctx.user))) {
         return ctx.fail(*problem);
     }
@@ -226,65 +120,19 @@ void meetups_list(const request_context& ctx, const json::object& params) {
         return ctx.fail(error_code::bad_request, "from and to may span at most 732 days");
     }
 
-    ctx.app->reads.submit([ctx, group = req.group, from, to](SQLite::Database& db) {
-        try {
-            const auto records = storage::load_group_meetups(db, group);
-            std::map<std::pair<MeetupId, local_minutes>, storage::occurrence_counts> counts;
-            for (const auto& c : storage::load_rsvp_counts(db, group, from, to)) {
-                counts[{c.meetup, c.occurrence}] = c;
-            }
-            std::map<std::pair<MeetupId, local_minutes>, storage::user_rsvp> mine;
-            for (const auto& r : storage::load_user_rsvps(db, group, ctx.user.id, from, to)) {
-                mine[{r.meetup, r.occurrence}] = r;
-            }
-
-            std::vector<MeetupOccurrence> occurrences;
-            for (const auto& record : records) {
-                const auto& m = record.meetup;
-                if (find_time_zone(m.timezone) == nullptr) {
-                    continue; // a zone the tz database has dropped since: nothing to place
-                }
-                for (const auto& o : expand(m, from, to)) {
-                    MeetupOccurrence item;
-                    item.meetup = m.id;
-                    item.group = m.group;
-                    item.title = m.title;
-                    item.description = m.description;
-                    item.kind = m.kind;
-                    item.location = m.location;
-                    item.url = m.url;
-                    item.local_start = o.local_start;
-                    item.starts_at = o.starts_at;
-                    item.ends_at = o.ends_at;
-                    item.timezone = m.timezone;
-                    item.capacity = m.capacity;
-                    item.cancelled = m.cancelled || is_cancelled(record, o.local_start);
-                    if (auto c = counts.find({m.id, o.local_start}); c != counts.end()) {
-                        item.going = c->second.going;
-                        item.waitlisted = c->second.waitlisted;
-                    }
-                    if (auto r = mine.find({m.id, o.local_start}); r != mine.end()) {
-                        item.my_rsvp = r->second.status;
-                        item.my_position = r->second.position;
-                    }
-                    occurrences.push_back(std::move(item));
-                }
-            }
-            std::stable_sort(occurrences.begin(), occurrences.end(),
-                             [](const MeetupOccurrence& a, const MeetupOccurrence& b) {
-                                 return std::tie(a.starts_at, a.meetup) <
-                                        std::tie(b.starts_at, b.meetup);
-                             });
-            json::array out;
-            out.reserve(occurrences.size());
-            for (const auto& item : occurrences) {
-                out.push_back(protocol::to_json(item));
-            }
-            ctx.reply({{"occurrences", std::move(out)}});
-        } catch (const std::exception&) {
-            ctx.fail(error_code::internal, "meetups could not be read");
-        }
-    });
+    read(ctx, "meetups could not be read",
+         [ctx, group = req.group, from, to](SQLite::Database& db) {
+             const auto listing =
+                 list_meetups(storage::load_group_meetups(db, group),
+                              storage::load_rsvp_counts(db, group, from, to),
+                              storage::load_user_rsvps(db, group, ctx.user.id, from, to), from, to);
+             json::array out;
+             out.reserve(listing.size());
+             for (const auto& item : listing) {
+                 out.push_back(protocol::to_json(item));
+             }
+             ctx.reply({{"occurrences", std::move(out)}});
+         });
 }
 
 } // namespace
@@ -314,7 +162,8 @@ namespace {
 void submit_rsvp(const request_context& ctx, const protocol::meetups_rsvp& req,
                  const storage::meetup_record& record) {
     auto change = std::make_shared<storage::rsvp_change>();
-    ctx.app->writer.submit(
+    commit(
+        ctx, "could not save the answer",
         [req, change, user = ctx.user.id, capacity = record.meetup.capacity](SQLite::Database& db) {
             // A cancellation may have committed since the meetup was read.
             const auto current = storage::find_meetup(db, req.meetup);
@@ -325,11 +174,7 @@ void submit_rsvp(const request_context& ctx, const protocol::meetups_rsvp& req,
             *change = storage::set_rsvp(db, req.meetup, req.occurrence, user, req.status, capacity,
                                         storage::now());
         },
-        [ctx, req, change, group = record.meetup.group,
-         title = record.meetup.title](std::exception_ptr failure) {
-            if (failure) {
-                return fail_after_write(ctx, failure, "could not save the answer");
-            }
+        [ctx, req, change, group = record.meetup.group, title = record.meetup.title] {
             const auto occurrence = format_local_minutes(req.occurrence);
             auto& hub = ctx.app->hub;
             for (const auto user : change->promoted) {
@@ -355,31 +200,23 @@ void submit_rsvp(const request_context& ctx, const protocol::meetups_rsvp& req,
         });
 }
 
-void meetups_rsvp(const request_context& ctx, const json::object& params) {
-    protocol::meetups_rsvp req;
-    if (auto problem = protocol::decode(params, req)) {
-        return ctx.fail(*problem);
-    }
-    ctx.app->reads.submit([ctx, req](SQLite::Database& db) {
-        try {
-            const auto record = storage::find_meetup(db, req.meetup);
-            group_access access;
-            if (auto problem = check_visible(ctx, record, access)) {
-                return ctx.fail(*problem);
-            }
-            if (auto problem = check_active_member(access)) {
-                return ctx.fail(*problem);
-            }
-            if (!is_occurrence(record->meetup, req.occurrence)) {
-                return ctx.fail(error_code::not_found, "the meetup has no such occurrence");
-            }
-            if (record->meetup.cancelled || is_cancelled(*record, req.occurrence)) {
-                return ctx.fail(error_code::conflict, "this meetup is cancelled");
-            }
-            submit_rsvp(ctx, req, *record);
-        } catch (const std::exception&) {
-            ctx.fail(error_code::internal, "could not read the meetup");
+void meetups_rsvp(const request_context& ctx, protocol::meetups_rsvp req) {
+    read(ctx, "could not read the meetup", [ctx, req](SQLite::Database& db) {
+        const auto record = storage::find_meetup(db, req.meetup);
+        group_access access;
+        if (auto problem = check_visible(ctx, record, access)) {
+            return ctx.fail(*problem);
         }
+        if (auto problem = check_active_member(access)) {
+            return ctx.fail(*problem);
+        }
+        if (!is_occurrence(record->meetup, req.occurrence)) {
+            return ctx.fail(error_code::not_found, "the meetup has no such occurrence");
+        }
+        if (record->meetup.cancelled || is_cancelled(*record, req.occurrence)) {
+            return ctx.fail(error_code::conflict, "this meetup is cancelled");
+        }
+        submit_rsvp(ctx, req, *record);
     });
 }
 
@@ -392,7 +229,8 @@ void submit_cancel(const request_context& ctx, const protocol::meetups_cancel& r
     auto done = std::make_shared<outcome>();
     auto note =
         system_message(ctx, record.meetup.group, cancelled_text(record.meetup, req.occurrence));
-    ctx.app->writer.submit(
+    commit(
+        ctx, "could not cancel the meetup",
         [req, note, done, by = ctx.user.id](SQLite::Database& db) {
             const auto current = storage::find_meetup(db, req.meetup);
             if (!current || current->meetup.cancelled) {
@@ -406,10 +244,7 @@ void submit_cancel(const request_context& ctx, const protocol::meetups_cancel& r
                 done->message = storage::append_message(db, note).message;
             }
         },
-        [ctx, req, done, group = record.meetup.group](std::exception_ptr failure) {
-            if (failure) {
-                return fail_after_write(ctx, failure, "could not cancel the meetup");
-            }
+        [ctx, req, done, group = record.meetup.group] {
             if (done->changed) {
                 publish(ctx, done->message);
                 json::object event{{"group", group.value}, {"meetup", req.meetup.value}};
@@ -424,45 +259,31 @@ void submit_cancel(const request_context& ctx, const protocol::meetups_cancel& r
         });
 }
 
-void meetups_cancel(const request_context& ctx, const json::object& params) {
-    protocol::meetups_cancel req;
-    if (auto problem = protocol::decode(params, req)) {
-        return ctx.fail(*problem);
-    }
-    ctx.app->reads.submit([ctx, req](SQLite::Database& db) {
-        try {
-            const auto record = storage::find_meetup(db, req.meetup);
-            group_access access;
-            if (auto problem = check_visible(ctx, record, access)) {
-                return ctx.fail(*problem);
-            }
-            if (auto problem = check_group_role(access, group_role::organiser)) {
-                return ctx.fail(*problem);
-            }
-            if (req.occurrence && !is_occurrence(record->meetup, *req.occurrence)) {
-                return ctx.fail(error_code::not_found, "the meetup has no such occurrence");
-            }
-            submit_cancel(ctx, req, *record);
-        } catch (const std::exception&) {
-            ctx.fail(error_code::internal, "could not read the meetup");
+void meetups_cancel(const request_context& ctx, protocol::meetups_cancel req) {
+    read(ctx, "could not read the meetup", [ctx, req](SQLite::Database& db) {
+        const auto record = storage::find_meetup(db, req.meetup);
+        group_access access;
+        if (auto problem = check_visible(ctx, record, access)) {
+            return ctx.fail(*problem);
         }
+        if (auto problem = check_group_role(access, group_role::organiser)) {
+            return ctx.fail(*problem);
+        }
+        if (req.occurrence && !is_occurrence(record->meetup, *req.occurrence)) {
+            return ctx.fail(error_code::not_found, "the meetup has no such occurrence");
+        }
+        submit_cancel(ctx, req, *record);
     });
 }
 
-void calendar_key(const request_context& ctx, const json::object& params) {
-    protocol::calendar_key req;
-    if (auto problem = protocol::decode(params, req)) {
-        return ctx.fail(*problem);
-    }
+void calendar_key(const request_context& ctx, protocol::calendar_key req) {
     auto key = std::make_shared<std::string>();
-    ctx.app->writer.submit(
+    commit(
+        ctx, "could not make a calendar key",
         [key, fresh = new_token(), rotate = req.rotate, user = ctx.user.id](SQLite::Database& db) {
             *key = storage::calendar_key(db, user, fresh, rotate, storage::now());
         },
-        [ctx, key](std::exception_ptr failure) {
-            if (failure) {
-                return ctx.fail(error_code::internal, "could not make a calendar key");
-            }
+        [ctx, key] {
             ctx.reply({{"url", "/api/calendar.ics?key=" + *key}});
         });
 }
@@ -470,11 +291,11 @@ void calendar_key(const request_context& ctx, const json::object& params) {
 } // namespace
 
 void add_meetup_handlers(handler_table& table) {
-    table.emplace("meetups.create", operation{meetups_create, request_cost::create});
-    table.emplace("meetups.list", operation{meetups_list});
-    table.emplace("meetups.rsvp", operation{meetups_rsvp});
-    table.emplace("meetups.cancel", operation{meetups_cancel});
-    table.emplace("calendar.key", operation{calendar_key, request_cost::create});
+    add(table, "meetups.create", meetups_create, request_cost::create);
+    add(table, "meetups.list", meetups_list);
+    add(table, "meetups.rsvp", meetups_rsvp);
+    add(table, "meetups.cancel", meetups_cancel);
+    add(table, "calendar.key", calendar_key, request_cost::create);
 }
 
 } // namespace carecircle::server

@@ -10,11 +10,7 @@ namespace carecircle::server {
 namespace json = boost::json;
 namespace {
 
-void messages_send(const request_context& ctx, const json::object& params) {
-    protocol::messages_send req;
-    if (auto problem = protocol::decode(params, req)) {
-        return ctx.fail(*problem);
-    }
+void messages_send(const request_context& ctx, protocol::messages_send req) {
     const auto access = ctx.app->hub.access(req.group, ctx.user);
     if (auto problem = check_can_send(access, storage::now())) {
         return ctx.fail(*problem);
@@ -32,14 +28,15 @@ void messages_send(const request_context& ctx, const json::object& params) {
                                  std::move(req.text),
                                  std::move(req.client_id),
                                  storage::now()};
-    ctx.app->writer.submit(
+    // The writer runs its completions inside one send_batch (app/application.cpp), so what
+    // this completion sends, with everything else the same commit completes, leaves once per
+    // connection rather than once per message.
+    commit(
+        ctx, "the message could not be saved",
         [message = std::move(message), result](SQLite::Database& db) {
             *result = storage::append_message(db, message);
         },
-        [ctx, result](const std::exception_ptr& failure) {
-            if (failure) {
-                return ctx.fail(error_code::internal, "the message could not be saved");
-            }
+        [ctx, result] {
             auto encoded = protocol::to_json(result->message);
             if (result->duplicate) {
                 return ctx.reply({{"message", std::move(encoded)}});
@@ -60,11 +57,7 @@ void messages_send(const request_context& ctx, const json::object& params) {
         });
 }
 
-void messages_history(const request_context& ctx, const json::object& params) {
-    protocol::messages_history req;
-    if (auto problem = protocol::decode(params, req)) {
-        return ctx.fail(*problem);
-    }
+void messages_history(const request_context& ctx, protocol::messages_history req) {
     if (auto problem = check_can_read(ctx.app->hub.access(req.group, ctx.user))) {
         return ctx.fail(*problem);
     }
@@ -77,44 +70,34 @@ void messages_history(const request_context& ctx, const json::object& params) {
         }
         return ctx.reply_encoded(protocol::encode_history_reply(ctx.id, messages, page->has_more));
     }
-    ctx.app->reads.submit([ctx, query](SQLite::Database& db) {
-        try {
-            // A read-pool thread keeps its one connection for life, so the statements
-            // prepared on it can stay with the thread.
-            thread_local std::unique_ptr<storage::history_reader> reader;
-            if (!reader || &reader->database() != &db) {
-                reader = std::make_unique<storage::history_reader>(db);
-            }
-            const auto page = reader->read(query);
-            json::array messages;
-            messages.reserve(page.messages.size());
-            for (const auto& message : page.messages) {
-                messages.push_back(protocol::to_json(message));
-            }
-            ctx.reply({{"messages", std::move(messages)}, {"has_more", page.has_more}});
-        } catch (const std::exception&) {
-            ctx.fail(error_code::internal, "history could not be read");
+    read(ctx, "history could not be read", [ctx, query](SQLite::Database& db) {
+        // A read-pool thread keeps its one connection for life, so the statements prepared on
+        // it can stay with the thread.
+        thread_local std::unique_ptr<storage::history_reader> reader;
+        if (!reader || &reader->database() != &db) {
+            reader = std::make_unique<storage::history_reader>(db);
         }
+        const auto page = reader->read(query);
+        json::array messages;
+        messages.reserve(page.messages.size());
+        for (const auto& message : page.messages) {
+            messages.push_back(protocol::to_json(message));
+        }
+        ctx.reply({{"messages", std::move(messages)}, {"has_more", page.has_more}});
     });
 }
 
-void messages_mark_read(const request_context& ctx, const json::object& params) {
-    protocol::messages_mark_read req;
-    if (auto problem = protocol::decode(params, req)) {
-        return ctx.fail(*problem);
-    }
+void messages_mark_read(const request_context& ctx, protocol::messages_mark_read req) {
     if (auto problem = check_active_member(ctx.app->hub.access(req.group, ctx.user))) {
         return ctx.fail(*problem);
     }
     const Seq seq = std::min(req.seq, ctx.app->hub.last_seq(req.group));
-    ctx.app->writer.submit(
+    commit(
+        ctx, "could not mark the messages read",
         [group = req.group, user = ctx.user.id, seq](SQLite::Database& db) {
             storage::set_last_read(db, group, user, seq);
         },
-        [ctx, group = req.group, seq](const std::exception_ptr& failure) {
-            if (failure) {
-                return ctx.fail(error_code::internal, "could not mark the messages read");
-            }
+        [ctx, group = req.group, seq] {
             ctx.app->hub.set_last_read(group, ctx.user.id, seq);
             ctx.reply({});
         });
@@ -123,9 +106,9 @@ void messages_mark_read(const request_context& ctx, const json::object& params) 
 } // namespace
 
 void add_message_handlers(handler_table& table) {
-    table.emplace("messages.send", operation{messages_send, request_cost::send});
-    table.emplace("messages.history", operation{messages_history});
-    table.emplace("messages.mark_read", operation{messages_mark_read});
+    add(table, "messages.send", messages_send, request_cost::send);
+    add(table, "messages.history", messages_history);
+    add(table, "messages.mark_read", messages_mark_read);
 }
 
 } // namespace carecircle::server

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 
@@ -57,10 +58,63 @@ struct operation {
 };
 using handler_table = std::unordered_map<std::string_view, operation>;
 
-// Each domain adds its operations to the table.
+// The request decoded from its params, or nothing when it does not decode: then it has been
+// answered with the problem.
+template <typename Request>
+std::optional<Request> decoded(const request_context& ctx, const boost::json::object& params) {
+    Request request;
+    // Found by argument-dependent lookup, beside Request in protocol.
+    if (auto problem = decode(params, request)) {
+        ctx.fail(*problem);
+        return std::nullopt;
+    }
+    return request;
+}
+
+// Registers an operation whose handler takes its request already decoded.
+template <typename Request>
+void add(handler_table& table, std::string_view op,
+         void (*handler)(const request_context&, Request), request_cost cost = request_cost::read) {
+    table.emplace(
+        op, operation{[handler](const request_context& ctx, const boost::json::object& params) {
+                          if (auto request = decoded<Request>(ctx, params)) {
+                              handler(ctx, std::move(*request));
+                          }
+                      },
+                      cost});
+}
+
+// An operation without parameters.
+void add(handler_table& table, std::string_view op, void (*handler)(const request_context&),
+         request_cost cost = request_cost::read);
+
+// A refusal found while the work runs (in the writer's transaction or on the read pool):
+// throwing it rolls back that operation alone, and its error becomes the reply.
+struct refusal : std::exception {
+    explicit refusal(error reason) : problem(std::move(reason)) {}
+    const char* what() const noexcept override { return "refused"; }
+    error problem;
+};
+
+// Runs `work` in the writer's next transaction; once it has committed, `on_committed` runs
+// (and replies). A refusal thrown by the work is answered with its error, anything else with
+// `internal` and `what_failed`.
+void commit(const request_context& ctx, std::string what_failed, storage::writer::work work,
+            std::function<void()> on_committed);
+
+// Runs `work` on the read pool, where it replies. A refusal it throws is answered with its
+// error, anything else with `internal` and `what_failed`.
+void read(const request_context& ctx, std::string what_failed, storage::read_pool::work work);
+
+// Each domain adds its operations to the table (dispatch.cpp gathers them).
 void add_group_handlers(handler_table& table);
+void add_group_settings_handlers(handler_table& table);
 void add_message_handlers(handler_table& table);
-void add_moderation_handlers(handler_table& table);
+void add_join_request_handlers(handler_table& table);
+void add_member_handlers(handler_table& table);
+void add_message_moderation_handlers(handler_table& table);
+void add_report_handlers(handler_table& table);
+void add_moderation_log_handlers(handler_table& table);
 void add_meetup_handlers(handler_table& table);
 
 // A person who leaves or is taken out of a group gives up their meet-up places: run inside the

@@ -23,6 +23,11 @@ std::optional<std::string> check_username(std::string_view username);
 std::optional<std::string> check_display_name(std::string_view display_name);
 std::optional<std::string> check_password(std::string_view password);
 std::optional<std::string> check_message_text(std::string_view text);
+// Control characters: C0, DEL and C1 (U+0080..U+009F, encoded as C2 80..C2 9F). Free text
+// that may run over several lines (a meet-up's description) lets tab and line breaks through.
+enum class line_breaks { refused, allowed };
+bool has_control_characters(std::string_view text, line_breaks breaks = line_breaks::refused);
+
 // Names, regions and descriptions of groups: no control characters, bounded length.
 std::optional<std::string> check_label(std::string_view field, std::string_view text,
                                        std::size_t min_length, std::size_t max_length);

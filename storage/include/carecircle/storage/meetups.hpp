@@ -1,6 +1,6 @@
 #pragma once
 
-#include "carecircle/protocol/meetups.hpp"
+#include "carecircle/protocol/meetup_types.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <cstdint>

@@ -1,14 +1,12 @@
 #pragma once
 
-// Meet-ups (PROTOCOL.md section 3, "Meetups"): the value types, the requests of meetups.*
-// and calendar.key, and their JSON. Times of day are local wall-clock times in the meetup's
-// time zone; turning them into instants needs the tz database, which lives in the server.
+// Meet-ups (PROTOCOL.md section 3, "Meetups"): the value types and the wire forms of local
+// dates and times. Times of day are local wall-clock times in the meetup's time zone; turning
+// them into instants needs the tz database, which lives in the server.
 
-#include "carecircle/protocol/errors.hpp"
 #include "carecircle/protocol/ids.hpp"
 #include "carecircle/protocol/types.hpp"
 
-#include <boost/json/object.hpp>
 #include <chrono>
 #include <cstdint>
 #include <date/date.h>
@@ -83,66 +81,4 @@ struct MeetupOccurrence {
     bool cancelled = false;
 };
 
-namespace protocol {
-
-inline constexpr std::size_t max_meetup_title = 120;
-inline constexpr std::size_t max_meetup_description = 2000;
-inline constexpr std::size_t max_meetup_location = 200;
-inline constexpr std::size_t max_meetup_url = 500;
-inline constexpr int max_meetup_duration_minutes = 24 * 60;
-inline constexpr int max_repeat_every_weeks = 4;
-inline constexpr int max_repeat_count = 100;
-inline constexpr std::int64_t max_meetup_capacity = 10000;
-// The most days one meetups.list may cover, from and to included.
-inline constexpr int max_list_days = 732;
-inline constexpr int default_list_days = 8 * 7;
-inline constexpr std::string_view default_time_zone = "Europe/London";
-
-struct meetups_create {
-    GroupId group;
-    std::string title;
-    std::string description;
-    meetup_kind kind = meetup_kind::online;
-    std::optional<std::string> location;
-    std::optional<std::string> url;
-    local_minutes start;
-    std::string timezone{default_time_zone};
-    std::chrono::minutes duration{60};
-    std::optional<meetup_repeat> repeat;
-    std::optional<std::int64_t> capacity;
-};
-
-struct meetups_list {
-    GroupId group;
-    std::optional<date::year_month_day> from; // local dates, both included
-    std::optional<date::year_month_day> to;
-};
-
-struct meetups_rsvp {
-    MeetupId meetup;
-    local_minutes occurrence;
-    rsvp_status status = rsvp_status::going; // going or not_going; waitlisted is the server's
-};
-
-struct meetups_cancel {
-    MeetupId meetup;
-    std::optional<local_minutes> occurrence; // none: the whole series
-};
-
-struct calendar_key {
-    bool rotate = false; // a new key; the old feed address stops working
-};
-
-std::optional<error> decode(const boost::json::object& params, meetups_create& out);
-std::optional<error> decode(const boost::json::object& params, meetups_list& out);
-std::optional<error> decode(const boost::json::object& params, meetups_rsvp& out);
-std::optional<error> decode(const boost::json::object& params, meetups_cancel& out);
-std::optional<error> decode(const boost::json::object& params, calendar_key& out);
-
-// The Meetup object of PROTOCOL.md section 3.
-boost::json::object to_json(const Meetup& meetup);
-// One element of meetups.list's `occurrences`.
-boost::json::object to_json(const MeetupOccurrence& occurrence);
-
-} // namespace protocol
 } // namespace carecircle

@@ -1,4 +1,4 @@
-#include "carecircle/protocol/meetups.hpp"
+#include "carecircle/protocol/meetup_requests.hpp"
 
 #include "carecircle/protocol/params.hpp"
 #include "carecircle/protocol/validation.hpp"
@@ -6,144 +6,13 @@
 #include <boost/json/array.hpp>
 #include <boost/url/parse.hpp>
 
-namespace carecircle {
-namespace {
+namespace carecircle::protocol {
 
-// Reads `count` decimal digits at `at`; the fixed-width formats below have no signs or spaces.
-std::optional<int> digits(std::string_view text, std::size_t at, std::size_t count) {
-    if (at + count > text.size()) {
-        return std::nullopt;
-    }
-    int value = 0;
-    for (std::size_t i = at; i < at + count; ++i) {
-        const char c = text[i];
-        if (c < '0' || c > '9') {
-            return std::nullopt;
-        }
-        value = value * 10 + (c - '0');
-    }
-    return value;
-}
-
-std::string two_digits(unsigned value) {
-    return {static_cast<char>('0' + value / 10 % 10), static_cast<char>('0' + value % 10)};
-}
-
-} // namespace
-
-std::string_view to_string(meetup_kind kind) {
-    return kind == meetup_kind::in_person ? "in_person" : "online";
-}
-
-std::string_view to_string(rsvp_status status) {
-    switch (status) {
-    case rsvp_status::going:
-        return "going";
-    case rsvp_status::waitlisted:
-        return "waitlisted";
-    case rsvp_status::not_going:
-        return "not_going";
-    }
-    return "not_going";
-}
-
-std::optional<meetup_kind> parse_meetup_kind(std::string_view text) {
-    if (text == "online") {
-        return meetup_kind::online;
-    }
-    if (text == "in_person") {
-        return meetup_kind::in_person;
-    }
-    return std::nullopt;
-}
-
-std::optional<rsvp_status> parse_rsvp_status(std::string_view text) {
-    if (text == "going") {
-        return rsvp_status::going;
-    }
-    if (text == "waitlisted") {
-        return rsvp_status::waitlisted;
-    }
-    if (text == "not_going") {
-        return rsvp_status::not_going;
-    }
-    return std::nullopt;
-}
-
-std::string format_local_date(date::year_month_day day) {
-    const int year = static_cast<int>(day.year());
-    std::string out = std::to_string(year);
-    out.insert(0, out.size() < 4 ? 4 - out.size() : 0, '0');
-    out += '-';
-    out += two_digits(static_cast<unsigned>(day.month()));
-    out += '-';
-    out += two_digits(static_cast<unsigned>(day.day()));
-    return out;
-}
-
-std::optional<date::year_month_day> parse_local_date(std::string_view text) {
-    if (text.size() != 10 || text[4] != '-' || text[7] != '-') {
-        return std::nullopt;
-    }
-    const auto y = digits(text, 0, 4);
-    const auto m = digits(text, 5, 2);
-    const auto d = digits(text, 8, 2);
-    if (!y || !m || !d) {
-        return std::nullopt;
-    }
-    const date::year_month_day day{date::year{*y}, date::month{static_cast<unsigned>(*m)},
-                                   date::day{static_cast<unsigned>(*d)}};
-    if (!day.ok()) {
-        return std::nullopt;
-    }
-    return day;
-}
-
-std::string format_local_minutes(local_minutes at) {
-    const auto day = date::floor<date::days>(at);
-    const auto time = date::hh_mm_ss<std::chrono::minutes>(at - day);
-    return format_local_date(date::year_month_day{day}) + 'T' +
-           two_digits(static_cast<unsigned>(time.hours().count())) + ':' +
-           two_digits(static_cast<unsigned>(time.minutes().count()));
-}
-
-std::optional<local_minutes> parse_local_minutes(std::string_view text) {
-    if (text.size() != 16 || text[10] != 'T' || text[13] != ':') {
-        return std::nullopt;
-    }
-    const auto day = parse_local_date(text.substr(0, 10));
-    const auto hour = digits(text, 11, 2);
-    const auto minute = digits(text, 14, 2);
-    if (!day || !hour || !minute || *hour > 23 || *minute > 59) {
-        return std::nullopt;
-    }
-    return local_minutes{date::local_days{*day}} + std::chrono::hours{*hour} +
-           std::chrono::minutes{*minute};
-}
-
-namespace protocol {
 namespace json = boost::json;
 namespace {
 
 std::optional<error> bad(std::string message) {
     return make_error(error_code::bad_request, std::move(message));
-}
-
-// Control characters other than tab and line breaks, which a description may hold.
-bool has_disallowed_controls(std::string_view text) {
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const auto byte = static_cast<unsigned char>(text[i]);
-        if ((byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r') || byte == 0x7f) {
-            return true;
-        }
-        if (byte == 0xc2 && i + 1 < text.size()) {
-            const auto next = static_cast<unsigned char>(text[i + 1]);
-            if (next >= 0x80 && next <= 0x9f) {
-                return true;
-            }
-        }
-    }
-    return false;
 }
 
 // IANA names are ASCII letters, digits and `/ _ + -`; whether one exists is the tz
@@ -274,7 +143,7 @@ std::optional<error> decode(const json::object& params, meetups_create& out) {
     if (validation::code_points(out.description) > max_meetup_description) {
         return bad("description must be at most 2000 characters");
     }
-    if (has_disallowed_controls(out.description)) {
+    if (validation::has_control_characters(out.description, validation::line_breaks::allowed)) {
         return bad("description must not contain control characters");
     }
     if (auto k = parse_meetup_kind(kind)) {
@@ -459,5 +328,4 @@ json::object to_json(const MeetupOccurrence& o) {
             {"cancelled", o.cancelled}};
 }
 
-} // namespace protocol
-} // namespace carecircle
+} // namespace carecircle::protocol
