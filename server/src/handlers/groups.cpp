@@ -29,7 +29,7 @@ void groups_create(const request_context& ctx, protocol::groups_create req) {
     auto membership = std::make_shared<storage::membership_record>();
     commit(
         ctx, "could not create the group",
-        [req, created, membership, creator = ctx.user.id](SQLite::Database& db) {
+        [req = std::move(req), created, membership, creator = ctx.user.id](SQLite::Database& db) {
             const auto now = storage::now();
             *created = storage::insert_group(db, req.name, req.region, req.description,
                                              req.visibility, creator, now);

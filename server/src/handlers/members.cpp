@@ -54,7 +54,7 @@ void take_out(const request_context& ctx, GroupId group, UserId user) {
 // Ends the membership named by the log entry (with a ban when given), gives up the person's
 // meet-up places and logs it, all in one transaction; then tells whoever moved up a waitlist.
 void commit_removal(const request_context& ctx, const storage::log_entry& entry,
-                    std::optional<storage::ban_record> ban) {
+                    const std::optional<storage::ban_record>& ban) {
     auto promotions = std::make_shared<std::vector<storage::promotion>>();
     commit_then_reply(
         ctx,

@@ -3,7 +3,8 @@
 namespace carecircle::server {
 namespace {
 
-void fail_with(const request_context& ctx, std::exception_ptr failure, std::string what_failed) {
+void fail_with(const request_context& ctx, const std::exception_ptr& failure,
+               std::string what_failed) {
     try {
         std::rethrow_exception(failure);
     } catch (const refusal& refused) {
@@ -25,14 +26,14 @@ void add(handler_table& table, std::string_view op, void (*handler)(const reques
 
 void commit(const request_context& ctx, std::string what_failed, storage::writer::work work,
             std::function<void()> on_committed) {
-    ctx.app->writer.submit(std::move(work),
-                           [ctx, what_failed = std::move(what_failed),
-                            on_committed = std::move(on_committed)](std::exception_ptr failure) {
-                               if (failure) {
-                                   return fail_with(ctx, failure, what_failed);
-                               }
-                               on_committed();
-                           });
+    ctx.app->writer.submit(std::move(work), [ctx, what_failed = std::move(what_failed),
+                                             on_committed = std::move(on_committed)](
+                                                const std::exception_ptr& failure) {
+        if (failure) {
+            return fail_with(ctx, failure, what_failed);
+        }
+        on_committed();
+    });
 }
 
 void read(const request_context& ctx, std::string what_failed, storage::read_pool::work work) {
