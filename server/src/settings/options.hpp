@@ -58,6 +58,9 @@ struct options {
     // 429 until the oldest falls out of the hour. Each one costs an Argon2 hash on the one
     // hashing thread, so a flood would otherwise slow everyone's sign-in. 0 lifts the limit.
     std::size_t registrations_per_address = 20;
+    // Sign-ins and registrations waiting for (or in) an Argon2 hash; over it, 503 with
+    // Retry-After at once, so that nobody waits behind more than this many hashes.
+    std::size_t password_queue = 64;
     // A WebSocket that sends nothing for half this long is pinged, and dropped when nothing at
     // all (a pong included) arrives within the whole of it.
     std::chrono::seconds ws_idle_timeout{300};
