@@ -206,18 +206,28 @@ void sign_out(endpoint_call call) {
     auto& request = call.request;
     auto& respond = call.respond;
     auto token = request_token(request);
-    if (!token || !app.hub.user_for_token(hash_token(*token))) {
+    auto token_hash = token ? hash_token(*token) : std::string();
+    const auto user = token ? app.hub.user_for_token(token_hash) : std::nullopt;
+    if (!user) {
         return respond(
             error_response(request, make_error(error_code::unauthorized, "not signed in")));
     }
-    auto token_hash = hash_token(*token);
     // The token stops working at once, before the delete is even on disk.
     for (const auto& conn : app.hub.remove_session(token_hash)) {
         conn->close(1008);
     }
     app.writer.submit(
         [token_hash](SQLite::Database& db) { storage::delete_session(db, token_hash); },
-        [request = std::move(request), respond = std::move(respond)](std::exception_ptr) {
+        [&app, token_hash, user_id = user->id, request = std::move(request),
+         respond = std::move(respond)](std::exception_ptr failure) {
+            if (failure) {
+                // The row is still on disk, so the token would work again after a restart.
+                // Saying so (500) and keeping it usable until then lets the client sign out
+                // again, instead of believing it is signed out when it is not.
+                app.hub.add_session(token_hash, user_id);
+                return respond(error_response(
+                    request, make_error(error_code::internal, "could not sign out; try again")));
+            }
             http_response response{http::status::no_content, request.version()};
             response.keep_alive(request.keep_alive());
             response.set(http::field::set_cookie,
