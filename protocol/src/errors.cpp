@@ -20,6 +20,8 @@ std::string_view to_string(error_code code) {
         return "rate_limited";
     case error_code::internal:
         return "internal";
+    case error_code::unavailable:
+        return "unavailable";
     }
     return "internal";
 }
@@ -42,6 +44,8 @@ unsigned http_status(error_code code) {
         return 429;
     case error_code::internal:
         return 500;
+    case error_code::unavailable:
+        return 503;
     }
     return 500;
 }

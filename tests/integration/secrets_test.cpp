@@ -150,3 +150,35 @@ TEST_F(Secrets, ReplayedTokenAfterLogoutIsRefusedEverywhereAndAfterARestart) {
     const auto back = login(port(), "tia", password_for("tia"));
     EXPECT_EQ(http(port(), "GET", "/api/me", std::nullopt, bearer(back.token)).status, 200u);
 }
+
+// Logout answers 204 only once the session row is gone from disk. When the delete fails the
+// answer is 500 and the token keeps working, so the client can sign out again instead of
+// believing a token is dead that a restart would bring back.
+TEST_F(Secrets, LogoutThatCannotDeleteTheSessionSaysSoAndTheTokenIsRefusedOnlyOnceItIsGone) {
+    const auto uma = register_user("uma");
+    ASSERT_EQ(server().stop(), 0);
+    {
+        SQLite::Database db(server().db_path().string(), SQLite::OPEN_READWRITE);
+        db.exec("CREATE TRIGGER sessions_stay BEFORE DELETE ON sessions "
+                "BEGIN SELECT RAISE(ABORT, 'the disk refuses'); END");
+    }
+    server().start();
+
+    const auto refused = http(port(), "POST", "/api/logout", std::nullopt, bearer(uma.token));
+    EXPECT_EQ(refused.status, 500u) << refused.body;
+    EXPECT_EQ(refused.error_code(), "internal");
+    EXPECT_EQ(http(port(), "GET", "/api/me", std::nullopt, bearer(uma.token)).status, 200u);
+
+    ASSERT_EQ(server().stop(), 0);
+    {
+        SQLite::Database db(server().db_path().string(), SQLite::OPEN_READWRITE);
+        db.exec("DROP TRIGGER sessions_stay");
+    }
+    server().start();
+    EXPECT_EQ(http(port(), "GET", "/api/me", std::nullopt, bearer(uma.token)).status, 200u)
+        << "the failed logout left the session on disk, and said so";
+    ASSERT_EQ(http(port(), "POST", "/api/logout", std::nullopt, bearer(uma.token)).status, 204u);
+    server().restart();
+    EXPECT_EQ(http(port(), "GET", "/api/me", std::nullopt, bearer(uma.token)).status, 401u);
+    EXPECT_EQ(try_upgrade(port(), token_auth(uma.token)).status, 401u);
+}

@@ -15,8 +15,10 @@ constexpr auto handshake_timeout = 2s;
 
 class Slowloris : public server_test {
 protected:
+    // The password queue is made long enough to take the whole burst of registrations below:
+    // here the answers must be slow, not refused.
     server_options options() const override {
-        return with_admin({"--handshake-timeout-seconds", "2"});
+        return with_admin({"--handshake-timeout-seconds", "2", "--password-queue", "128"});
     }
 };
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/password_queue.hpp"
 #include "carecircle/storage/read_pool.hpp"
 #include "carecircle/storage/writer.hpp"
 #include "hub/hub.hpp"
@@ -27,6 +28,8 @@ struct application {
     storage::read_pool reads;
     // Argon2 takes tens of milliseconds on purpose; it runs here, never on an I/O thread.
     boost::asio::thread_pool password_pool{1};
+    // Taken before anything is posted to password_pool (sign-in, registration).
+    password_queue password_admission{opts.password_queue};
     server::hub hub;
     server::limits limits{opts};
     recent_messages recent{opts.history_window};

@@ -33,6 +33,7 @@ template <class Stream> void websocket_session<Stream>::run(http_request upgrade
     // The WebSocket stream keeps its own timeouts (with pings when idle) from here on.
     ws_.next_layer().set_owner(this->shared_from_this());
     ws_.next_layer().set_queue_gauge(&app_.stats.outgoing_queued);
+    ws_.next_layer().set_linger({app_.opts.close_timeout, app_.opts.close_drain_bytes});
     if constexpr (!std::is_same_v<ws_transport_t<Stream>, net::ip::tcp::socket>) {
         beast::get_lowest_layer(ws_).expires_never();
     }

@@ -53,6 +53,24 @@ void start_session(application& app, http_request request, const User& user, boo
         });
 }
 
+// A place in the password queue, shared by the steps of one request (std::function, which
+// carries them between threads, needs copyable captures).
+using queue_place = std::shared_ptr<password_queue::ticket>;
+
+// A place for one more Argon2 hash, or the 503 to send when the queue is full.
+std::optional<queue_place> enter_password_queue(application& app, const http_request& request,
+                                                const responder& respond) {
+    auto ticket = app.password_admission.try_enter();
+    if (!ticket) {
+        app.stats.password_queue_full.fetch_add(1, std::memory_order_relaxed);
+        respond(retry_later(request, error_code::unavailable,
+                            "too many sign-ins at once; try again shortly",
+                            app.password_admission.retry_after()));
+        return std::nullopt;
+    }
+    return std::make_shared<password_queue::ticket>(std::move(*ticket));
+}
+
 } // namespace
 
 void register_account(endpoint_call&& call) {
@@ -77,6 +95,10 @@ void register_account(endpoint_call&& call) {
     if (problem) {
         return respond(error_response(request, make_error(error_code::bad_request, *problem)));
     }
+    auto place = enter_password_queue(app, request, respond);
+    if (!place) {
+        return;
+    }
     // Counted only once the request is well formed, so a typo costs nobody a place. Loopback
     // is this machine (the operator's scripts and load tests), or nginx when it sent no
     // client address, and is not counted.
@@ -86,8 +108,10 @@ void register_account(endpoint_call&& call) {
                                    "too many new accounts from this address; try later", *wait));
     }
     boost::asio::post(app.password_pool, [&app, request = std::move(request), in, secure,
+                                          place = std::move(*place),
                                           respond = std::move(respond)]() mutable {
         auto password_hash = hash_password(in.password);
+        place.reset(); // the hash is done: the next one may start
         auto created = std::make_shared<std::optional<User>>();
         app.writer.submit(
             [created, in, password_hash](SQLite::Database& db) {
@@ -144,8 +168,13 @@ void sign_in(endpoint_call&& call) {
         return respond(retry_later(request, error_code::rate_limited,
                                    "too many failed sign-ins; try later", *wait));
     }
+    auto place = enter_password_queue(app, request, respond);
+    if (!place) {
+        return;
+    }
     app.reads.submit([&app, request = std::move(request), username, password = in.password, address,
-                      secure, respond = std::move(respond)](SQLite::Database& db) mutable {
+                      secure, place = std::move(*place),
+                      respond = std::move(respond)](SQLite::Database& db) mutable {
         std::optional<storage::user_record> found;
         try {
             found = storage::find_user_by_username(db, username);
@@ -154,10 +183,11 @@ void sign_in(endpoint_call&& call) {
                 error_response(request, make_error(error_code::internal, "database error")));
         }
         boost::asio::post(app.password_pool, [&app, request = std::move(request), found, username,
-                                              password, address, secure,
+                                              password, address, secure, place = std::move(place),
                                               respond = std::move(respond)]() mutable {
             const bool ok = found ? verify_password(password, found->password_hash)
                                   : (verify_password(password, decoy_hash()), false);
+            place.reset(); // the hash is done: the next one may start
             if (!ok) {
                 app.limits.login_failed(username, address);
                 return respond(error_response(
@@ -176,18 +206,28 @@ void sign_out(endpoint_call&& call) {
     auto& request = call.request;
     auto& respond = call.respond;
     auto token = request_token(request);
-    if (!token || !app.hub.user_for_token(hash_token(*token))) {
+    auto token_hash = token ? hash_token(*token) : std::string();
+    const auto user = token ? app.hub.user_for_token(token_hash) : std::nullopt;
+    if (!user) {
         return respond(
             error_response(request, make_error(error_code::unauthorized, "not signed in")));
     }
-    auto token_hash = hash_token(*token);
     // The token stops working at once, before the delete is even on disk.
     for (const auto& conn : app.hub.remove_session(token_hash)) {
         conn->close(1008);
     }
     app.writer.submit(
         [token_hash](SQLite::Database& db) { storage::delete_session(db, token_hash); },
-        [request = std::move(request), respond = std::move(respond)](const std::exception_ptr&) {
+        [&app, token_hash, user_id = user->id, request = std::move(request),
+         respond = std::move(respond)](const std::exception_ptr& failure) {
+            if (failure) {
+                // The row is still on disk, so the token would work again after a restart.
+                // Saying so (500) and keeping it usable until then lets the client sign out
+                // again, instead of believing it is signed out when it is not.
+                app.hub.add_session(token_hash, user_id);
+                return respond(error_response(
+                    request, make_error(error_code::internal, "could not sign out; try again")));
+            }
             http_response response{http::status::no_content, request.version()};
             response.keep_alive(request.keep_alive());
             response.set(http::field::set_cookie,

@@ -131,6 +131,8 @@ po::options_description describe(options& opts, raw_settings& raw) {
          "sliding window over which failed sign-ins are counted")
         ("registrations-per-address", po::value(&opts.registrations_per_address),
          "accounts created from one client address per hour (0: no limit)")
+        ("password-queue", po::value(&opts.password_queue),
+         "sign-ins and registrations waiting for a password hash before 503")
         ("max-connections-per-ip", po::value(&opts.max_connections_per_ip),
          "open connections allowed from one client address (0: no limit)")
         ("io-threads", po::value(&opts.io_threads), "threads running network I/O")
@@ -230,7 +232,8 @@ std::optional<serve_config> read_serve_config(const std::vector<std::string>& ar
         opts.login_failures_per_address < 1 || raw.login_window_seconds < 1 ||
         raw.reminder_lead_minutes < 0 || opts.max_json_depth < 2 || opts.max_json_depth > 64 ||
         raw.close_timeout_seconds < 1 || raw.close_timeout_seconds > 60 || opts.request_rate < 0 ||
-        opts.request_burst < 1 || opts.create_rate < 0 || opts.create_burst < 1) {
+        opts.request_burst < 1 || opts.create_rate < 0 || opts.create_burst < 1 ||
+        opts.password_queue < 1) {
         errors << "carecircle: a limit is out of range (see --help)\n";
         return std::nullopt;
     }
@@ -282,6 +285,7 @@ void print_config(const options& opts, std::ostream& out) {
         << "login-failures-per-address = " << opts.login_failures_per_address << '\n'
         << "login-window-seconds = " << opts.login_window.count() << '\n'
         << "registrations-per-address = " << opts.registrations_per_address << '\n'
+        << "password-queue = " << opts.password_queue << '\n'
         << "io-threads = " << opts.io_threads << '\n'
         << "read-connections = " << opts.read_connections << '\n'
         << "event-coalescing-ms = " << opts.event_coalescing.count() << '\n'

@@ -137,6 +137,10 @@ std::string metrics::render(std::size_t writer_queue_depth) const {
            "TCP connections closed at once because their address had too many open.");
     line(out, "carecircle_connections_refused_total", {},
          static_cast<double>(connections_refused.load()));
+    header(out, "carecircle_password_queue_full_total", "counter",
+           "Sign-ins and registrations answered 503 because the password queue was full.");
+    line(out, "carecircle_password_queue_full_total", {},
+         static_cast<double>(password_queue_full.load()));
     header(out, "carecircle_writer_queue_operations", "gauge",
            "Write operations waiting for the storage writer.");
     line(out, "carecircle_writer_queue_operations", {}, static_cast<double>(writer_queue_depth));

@@ -44,6 +44,7 @@ public:
     std::atomic<std::uint64_t> slow_consumers_closed{0};
     std::atomic<std::uint64_t> messages_expired{0};
     std::atomic<std::uint64_t> connections_refused{0}; // over max-connections-per-ip
+    std::atomic<std::uint64_t> password_queue_full{0}; // sign-ins and registrations turned away
     histogram write_batch_size{{1, 2, 4, 8, 16, 32, 64, 128, 256, 512}};
     histogram commit_seconds;
 

@@ -41,6 +41,10 @@ struct options {
     // After the server sends a close frame, how long it waits for the client's before it drops
     // the connection.
     std::chrono::seconds close_timeout{5};
+    // Once the server has sent its close frame it stops sending and reads, to drop, what the
+    // client still sends: at most this much and for at most close_timeout, so that the client
+    // gets the close frame instead of a reset.
+    std::size_t close_drain_bytes = 4 * 1024 * 1024;
     // Open TCP connections from one client address (the socket's, never X-Forwarded-For);
     // 0 lifts the limit. A trusted proxy on loopback is not counted: it speaks for many.
     std::size_t max_connections_per_ip = 256;
@@ -54,6 +58,9 @@ struct options {
     // 429 until the oldest falls out of the hour. Each one costs an Argon2 hash on the one
     // hashing thread, so a flood would otherwise slow everyone's sign-in. 0 lifts the limit.
     std::size_t registrations_per_address = 20;
+    // Sign-ins and registrations waiting for (or in) an Argon2 hash; over it, 503 with
+    // Retry-After at once, so that nobody waits behind more than this many hashes.
+    std::size_t password_queue = 64;
     // A WebSocket that sends nothing for half this long is pinged, and dropped when nothing at
     // all (a pong included) arrives within the whole of it.
     std::chrono::seconds ws_idle_timeout{300};

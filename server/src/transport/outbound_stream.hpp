@@ -1,5 +1,7 @@
 #pragma once
 
+#include "transport/lingering_close.hpp"
+
 #include <atomic>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/buffer.hpp>
@@ -15,6 +17,7 @@
 #include <boost/iterator/transform_iterator.hpp>
 #include <cstdint>
 #include <memory>
+#include <openssl/ssl.h>
 #include <string>
 #include <vector>
 
@@ -108,7 +111,13 @@ public:
             token, buffers);
     }
 
-    // Waits until everything queued has been written, then hands over to `next`'s teardown.
+    // How long and how much a closing client may still send (see async_lingering_close).
+    void set_linger(linger_limits limits) { linger_ = limits; }
+
+    // Waits until everything queued has been written, says goodbye at the TLS layer if there
+    // is one, then closes the socket without a reset (async_lingering_close). Beast's own
+    // teardown is not used: it reads at most one chunk of what the client still sends before
+    // closing, so a client pushing a large frame gets a reset instead of the close frame.
     template <class Handler>
     friend void async_teardown(boost::beast::role_type role, outbound_stream& stream,
                                Handler&& handler) {
@@ -142,27 +151,58 @@ private:
     struct teardown_op {
         outbound_stream& stream;
         boost::beast::role_type role;
-        bool handed_over = false;
+        enum class step { drain, say_goodbye, linger, done } at = step::drain;
 
-        template <class Self> void operator()(Self& self, boost::beast::error_code ec = {}) {
-            if (handed_over) {
-                return self.complete(ec);
-            }
-            if (stream.busy() && !stream.failed_) {
-                // Made only now: most connections never wait for a drain, and a timer is
-                // 120 bytes per connection.
-                if (!stream.drained_) {
-                    stream.drained_ =
-                        std::make_unique<boost::asio::steady_timer>(stream.get_executor());
+        // Every step ends the same way whatever error it met: the connection is over.
+        template <class Self> void operator()(Self& self, boost::beast::error_code = {}) {
+            switch (at) {
+            case step::drain:
+                if (stream.busy() && !stream.failed_) {
+                    // Made only now: most connections never wait for a drain, and a timer is
+                    // 120 bytes per connection.
+                    if (!stream.drained_) {
+                        stream.drained_ =
+                            std::make_unique<boost::asio::steady_timer>(stream.get_executor());
+                    }
+                    stream.drained_->expires_at(boost::asio::steady_timer::time_point::max());
+                    return stream.drained_->async_wait(std::move(self));
                 }
-                stream.drained_->expires_at(boost::asio::steady_timer::time_point::max());
-                return stream.drained_->async_wait(std::move(self));
+                at = step::say_goodbye;
+                if constexpr (requires { stream.next_.async_shutdown(std::move(self)); }) {
+                    if (!stream.failed_) {
+                        // TLS: send close_notify without waiting for the client's. Marking the
+                        // client's as received makes OpenSSL write ours and finish; waiting for
+                        // it would mean reading the client's data through TLS, which the
+                        // lingering close below drops unread instead.
+                        SSL* ssl = stream.next_.native_handle();
+                        SSL_set_shutdown(ssl, SSL_get_shutdown(ssl) | SSL_RECEIVED_SHUTDOWN);
+                        return stream.next_.async_shutdown(std::move(self));
+                    }
+                }
+                [[fallthrough]];
+            case step::say_goodbye:
+                at = step::linger;
+                return async_lingering_close(lowest_socket(stream.next_), stream.linger_,
+                                             std::move(self));
+            case step::linger:
+                at = step::done;
+                break;
+            case step::done:
+                break;
             }
-            handed_over = true;
-            using boost::beast::websocket::async_teardown;
-            async_teardown(role, stream.next_, std::move(self));
+            self.complete(boost::beast::error_code{});
         }
     };
+
+    // The TCP socket at the bottom of `next`: the stream itself, or the one under a TLS stream.
+    template <class Layer> static auto& lowest_socket(Layer& layer) {
+        auto& lowest = boost::beast::get_lowest_layer(layer);
+        if constexpr (requires { lowest.socket(); }) {
+            return lowest.socket();
+        } else {
+            return lowest;
+        }
+    }
 
     void start_write() {
         if (writing_ || pending_.empty() || failed_) {
@@ -212,6 +252,7 @@ private:
 
     Next next_;
     std::unique_ptr<boost::asio::steady_timer> drained_; // made by the first teardown that waits
+    linger_limits linger_;
     std::weak_ptr<void> owner_;
     std::atomic<std::int64_t>* gauge_ = nullptr;
     // Vectors rather than deques, released when the queue empties: an idle connection then

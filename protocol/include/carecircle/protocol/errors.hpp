@@ -17,6 +17,8 @@ enum class error_code {
     too_large,
     rate_limited,
     internal,
+    // 503 with Retry-After: the server is too busy for this now (protocol/README.md).
+    unavailable,
 };
 
 std::string_view to_string(error_code code);
@@ -25,7 +27,7 @@ unsigned http_status(error_code code);
 struct error {
     error_code code = error_code::internal;
     std::string message;
-    std::optional<std::int64_t> retry_after_ms; // only with rate_limited
+    std::optional<std::int64_t> retry_after_ms; // only with rate_limited and unavailable
 };
 
 inline error make_error(error_code code, std::string message) {
