@@ -5,15 +5,12 @@
 #include <array>
 #include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <fcntl.h>
 #include <iostream>
 #include <optional>
 #include <poll.h>
 #include <stdexcept>
 #include <string_view>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <system_error>
 #include <unistd.h>
 
@@ -23,8 +20,6 @@
 #ifndef CARECIRCLE_WEB_ROOT
 #error "CARECIRCLE_WEB_ROOT must name the web client folder"
 #endif
-
-extern char** environ;
 
 namespace carecircle::test {
 namespace {
@@ -41,117 +36,11 @@ constexpr std::string_view tls_listening_prefix = "listening on https://127.0.0.
     throw std::system_error(errno, std::generic_category(), what);
 }
 
-struct pipe_pair {
-    int read_end = -1;
-    int write_end = -1;
-};
-
-pipe_pair make_pipe() {
-    std::array<int, 2> fds{};
-    if (::pipe2(fds.data(), O_CLOEXEC) != 0)
-        throw_errno("pipe2");
-    return {fds[0], fds[1]};
-}
-
-void close_fd(int& fd) {
-    if (fd >= 0)
-        ::close(fd);
-    fd = -1;
-}
-
-struct child {
-    pid_t pid = -1;
-    int stdin_fd = -1;  // write end, or -1 when stdin is /dev/null
-    int stdout_fd = -1; // read end
-};
-
-// Starts the server executable. Its stdout goes to a pipe; its stderr goes to the
-// same pipe when `merge_stderr`, otherwise straight to this process's stderr. The
-// child is killed if this process dies, so a crashed test leaves no server behind.
-child spawn(const std::vector<std::string>& args, bool pipe_stdin, bool merge_stderr) {
-    std::vector<std::string> argv_storage;
-    argv_storage.emplace_back(CARECIRCLE_BINARY);
-    argv_storage.insert(argv_storage.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& arg : argv_storage)
-        argv.push_back(arg.data());
-    argv.push_back(nullptr);
-
-    pipe_pair out = make_pipe();
-    pipe_pair in;
-    if (pipe_stdin)
-        in = make_pipe();
-    int dev_null = -1;
-    if (!pipe_stdin && (dev_null = ::open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0)
-        throw_errno("open /dev/null");
-
-    const pid_t parent = ::getpid();
-    const pid_t pid = ::fork();
-    if (pid < 0)
-        throw_errno("fork");
-    if (pid == 0) {
-        // Only async-signal-safe calls from here to exec.
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (::getppid() != parent)
-            ::_exit(127);
-        struct sigaction default_action {};
-        default_action.sa_handler = SIG_DFL;
-        ::sigaction(SIGPIPE, &default_action, nullptr);
-        sigset_t none;
-        ::sigemptyset(&none);
-        ::sigprocmask(SIG_SETMASK, &none, nullptr);
-        ::dup2(pipe_stdin ? in.read_end : dev_null, 0);
-        ::dup2(out.write_end, 1);
-        if (merge_stderr)
-            ::dup2(out.write_end, 2);
-        ::execve(argv[0], argv.data(), environ);
-        ::_exit(127);
-    }
-    close_fd(out.write_end);
-    close_fd(in.read_end);
-    close_fd(dev_null);
-    return {pid, in.write_end, out.read_end};
-}
-
-int decode_wait_status(int status) {
-    if (WIFEXITED(status))
-        return WEXITSTATUS(status);
-    if (WIFSIGNALED(status))
-        return 128 + WTERMSIG(status);
-    return -1;
-}
-
-// Waits for `pid` until `deadline`; returns the decoded status or nullopt on timeout.
-std::optional<int> wait_until(pid_t pid, clock_type::time_point deadline) {
-    for (;;) {
-        int status = 0;
-        const pid_t r = ::waitpid(pid, &status, WNOHANG);
-        if (r == pid)
-            return decode_wait_status(status);
-        if (r < 0 && errno != EINTR)
-            throw_errno("waitpid");
-        if (clock_type::now() >= deadline)
-            return std::nullopt;
-        std::this_thread::sleep_for(5ms);
-    }
-}
-
-void write_all(int fd, std::string_view data) {
-    while (!data.empty()) {
-        const ssize_t n = ::write(fd, data.data(), data.size());
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return; // the child closed its stdin; its exit status tells the rest
-        }
-        data.remove_prefix(static_cast<std::size_t>(n));
-    }
-}
-
-int remaining_ms(clock_type::time_point deadline) {
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_type::now());
-    return left.count() > 0 ? static_cast<int>(left.count()) : 0;
+// The server executable with `args`, its stderr straight to this process's stderr.
+child spawn_server(const std::vector<std::string>& args) {
+    std::vector<std::string> argv{CARECIRCLE_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return spawn(argv, spawn_options{});
 }
 
 std::filesystem::path make_temp_dir() {
@@ -163,14 +52,6 @@ std::filesystem::path make_temp_dir() {
 }
 
 } // namespace
-
-std::string describe_exit_status(int status) {
-    if (status == -1)
-        return "did not exit in time (killed)";
-    if (status > 128)
-        return "killed by signal " + std::to_string(status - 128);
-    return "exited with code " + std::to_string(status);
-}
 
 server_process::server_process(server_options options) : options_(std::move(options)) {
     // A peer closing a socket or pipe must surface as an error, not kill the tests.
@@ -215,7 +96,7 @@ void server_process::start() {
     args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
     const std::string_view listening_prefix =
         options_.tls ? tls_listening_prefix : plain_listening_prefix;
-    child c = spawn(args, false, false);
+    child c = spawn_server(args);
     pid_ = c.pid;
     stdout_fd_ = c.stdout_fd;
 
@@ -345,11 +226,9 @@ int server_process::wait_for_exit(std::chrono::milliseconds timeout) {
 std::optional<int> server_process::exit_status_if_exited() {
     if (!running())
         return std::nullopt;
-    int raw = 0;
-    if (::waitpid(pid_, &raw, WNOHANG) != pid_)
-        return std::nullopt;
-    const int status = decode_wait_status(raw);
-    reap(status);
+    const auto status = wait_until(pid_, clock_type::now());
+    if (status)
+        reap(*status);
     return status;
 }
 
@@ -387,43 +266,13 @@ void server_process::create_user(const user_spec& user) {
 
 std::pair<int, std::string> server_process::run_tool(const std::vector<std::string>& args,
                                                      const std::string& stdin_text) const {
-    child c = spawn(args, true, true);
-    write_all(c.stdin_fd, stdin_text);
-    close_fd(c.stdin_fd);
-
-    const auto deadline = clock_type::now() + tool_timeout;
-    std::string output;
-    for (;;) {
-        const int wait_ms = remaining_ms(deadline);
-        if (wait_ms == 0) {
-            ::kill(c.pid, SIGKILL);
-            wait_until(c.pid, clock_type::now() + 10s);
-            close_fd(c.stdout_fd);
-            throw std::runtime_error("`carecircle " + (args.empty() ? std::string() : args[0]) +
-                                     "` did not finish in time; output: " + output);
-        }
-        pollfd p{c.stdout_fd, POLLIN, 0};
-        const int ready = ::poll(&p, 1, wait_ms);
-        if (ready < 0 && errno != EINTR)
-            throw_errno("poll");
-        if (ready <= 0)
-            continue;
-        std::array<char, 4096> chunk{};
-        const ssize_t n = ::read(c.stdout_fd, chunk.data(), chunk.size());
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        output.append(chunk.data(), static_cast<std::size_t>(n));
-    }
-    close_fd(c.stdout_fd);
-    const auto status = wait_until(c.pid, clock_type::now() + 10s);
-    if (!status) {
-        ::kill(c.pid, SIGKILL);
-        wait_until(c.pid, clock_type::now() + 10s);
-        return {-1, output};
-    }
-    return {*status, output};
+    std::vector<std::string> argv{CARECIRCLE_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto result = run_program(argv, stdin_text, tool_timeout);
+    if (!result.finished)
+        throw std::runtime_error("`carecircle " + (args.empty() ? std::string() : args[0]) +
+                                 "` did not finish in time; output: " + result.output);
+    return {result.status, std::move(result.output)};
 }
 
 } // namespace carecircle::test

@@ -4,6 +4,7 @@
 // with its own temporary directory and database, for black-box tests. The child's
 // stderr goes to the test's stderr; the child is killed if the test process dies.
 
+#include "child_process.hpp"
 #include "client.hpp"
 
 #include <chrono>
@@ -32,10 +33,6 @@ struct server_options {
     // HTTPS and WSS with a self-signed certificate made for the test (see tls_certificate.hpp).
     bool tls = false;
 };
-
-// Exit status as a shell reports it: the exit code, 128 + signal when killed by a
-// signal, or -1 when the process did not exit within the time allowed.
-std::string describe_exit_status(int status);
 
 class server_process {
 public:

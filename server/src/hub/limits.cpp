@@ -22,20 +22,6 @@ limits::limits(const options& opts)
       login_failures_by_address_{opts.login_failures_per_address, opts.login_window},
       registrations_by_address_{registration_window(opts.registrations_per_address)} {}
 
-std::optional<std::chrono::milliseconds> limits::take_both(budgets& connection, budgets& user,
-                                                           request_cost cost, const rate& reads,
-                                                           const rate& creates, steady_time now) {
-    // The connection's own budget goes first, so one greedy tab is refused before it spends
-    // what the person's other devices share.
-    if (auto wait = connection.reads.take(reads.per_second, reads.burst, now)) {
-        return wait;
-    }
-    if (cost == request_cost::create) {
-        return user.creates.take(creates.per_second, creates.burst, now);
-    }
-    return std::nullopt;
-}
-
 std::optional<std::chrono::milliseconds> limits::take_request(std::uintptr_t connection_key,
                                                               UserId user, request_cost cost) {
     if (cost == request_cost::send) {
@@ -43,11 +29,20 @@ std::optional<std::chrono::milliseconds> limits::take_request(std::uintptr_t con
     }
     const auto now = std::chrono::steady_clock::now();
     std::lock_guard lock(mutex_);
+    // The connection's own budget goes first, so one greedy tab is refused before it spends
+    // what the person's other devices share.
+    if (auto wait = by_connection_[connection_key].reads.take(connection_reads_.per_second,
+                                                              connection_reads_.burst, now)) {
+        return wait;
+    }
     auto& mine = by_user_[user];
     if (auto wait = mine.reads.take(user_reads_.per_second, user_reads_.burst, now)) {
         return wait;
     }
-    return take_both(by_connection_[connection_key], mine, cost, connection_reads_, creates_, now);
+    if (cost == request_cost::create) {
+        return mine.creates.take(creates_.per_second, creates_.burst, now);
+    }
+    return std::nullopt;
 }
 
 void limits::forget_connection(std::uintptr_t connection_key) {

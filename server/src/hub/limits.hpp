@@ -53,9 +53,6 @@ private:
         token_bucket reads;
         token_bucket creates;
     };
-    static std::optional<std::chrono::milliseconds> take_both(budgets& connection, budgets& user,
-                                                              request_cost cost, const rate& reads,
-                                                              const rate& creates, steady_time now);
 
     const rate send_;
     const rate connection_reads_;

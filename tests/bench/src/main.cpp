@@ -2,10 +2,11 @@
 // groups.join, messages.send, messages.history), measures the performance targets in
 // docs/benchmarks.md and, given the reference server, the same scenarios against Node `ws` for a
 // ratio. One JSON line per scenario goes to stdout; people read stderr.
-#include "process.hpp"
+#include "child_process.hpp"
 #include "scenarios.hpp"
 #include "stats.hpp"
 #include "target.hpp"
+#include "usage.hpp"
 
 #include <boost/program_options.hpp>
 #include <cmath>
@@ -239,7 +240,7 @@ int main(int argc, char** argv) {
     std::thread([max_seconds] {
         std::this_thread::sleep_for(std::chrono::duration<double>(max_seconds));
         std::cerr << "carecircle-bench: gave up after " << max_seconds << " s\n";
-        kill_all_children();
+        carecircle::test::kill_all_children();
         std::_Exit(124);
     }).detach();
 
@@ -340,7 +341,7 @@ int main(int argc, char** argv) {
         return 0;
     } catch (const std::exception& e) {
         std::cerr << "carecircle-bench: " << e.what() << '\n';
-        kill_all_children();
+        carecircle::test::kill_all_children();
         return 1;
     }
 }

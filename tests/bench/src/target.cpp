@@ -1,5 +1,6 @@
 #include "target.hpp"
 
+#include "child_process.hpp"
 #include "http.hpp"
 #include "seed.hpp"
 
@@ -182,12 +183,12 @@ public:
 
 private:
     void create_admin() {
-        const auto [status, output] = run_program(
+        const auto result = test::run_program(
             {config_.server_binary, "admin", "create-user", "--db", db_.string(), "--username",
              config_.admin_user, "--display-name", "Bench", "--role", "admin"},
             config_.admin_password + "\n", std::chrono::seconds(60));
-        if (status != 0) {
-            throw std::runtime_error("carecircle admin create-user failed: " + output);
+        if (result.status != 0) {
+            throw std::runtime_error("carecircle admin create-user failed: " + result.output);
         }
     }
 
@@ -207,8 +208,8 @@ private:
                                       "--max-connections-per-ip",
                                       "0"};
         argv.insert(argv.end(), config_.server_args.begin(), config_.server_args.end());
-        server_ = std::make_unique<server_process>(argv, work_ / "server.log", config_.server_cpus,
-                                                   startup_timeout);
+        server_ = std::make_unique<test::listening_process>(argv, work_ / "server.log",
+                                                            config_.server_cpus, startup_timeout);
         where_ = endpoint{"127.0.0.1", server_->port()};
     }
 
@@ -263,7 +264,7 @@ private:
     fs::path work_;
     fs::path db_;
     fixture_state fixture_;
-    std::unique_ptr<server_process> server_;
+    std::unique_ptr<test::listening_process> server_;
     endpoint where_;
     std::string admin_token_;
     std::size_t registered_ = 0;
@@ -277,7 +278,7 @@ public:
             return;
         }
         work_ = make_work_dir(config.work_root);
-        server_ = std::make_unique<server_process>(
+        server_ = std::make_unique<test::listening_process>(
             std::vector<std::string>{config.node, config.reference_script, "--listen",
                                      "127.0.0.1:0"},
             work_ / "reference.log", config.server_cpus, startup_timeout);
@@ -302,7 +303,7 @@ public:
 private:
     target_config config_;
     fs::path work_;
-    std::unique_ptr<server_process> server_;
+    std::unique_ptr<test::listening_process> server_;
     endpoint where_;
 };
 

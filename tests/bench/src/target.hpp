@@ -4,12 +4,13 @@
 // running) or the reference broadcast server on Node `ws` (tests/bench/reference).
 
 #include "fleet.hpp"
-#include "process.hpp"
+#include "usage.hpp"
 
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
+#include <sys/types.h>
 #include <vector>
 
 namespace carecircle::bench {
