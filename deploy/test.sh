@@ -31,7 +31,7 @@ CC=clang CXX=clang++ cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=No
   -DCARECIRCLE_FUZZ=ON >/dev/null
 cmake --build build-sanitize
 echo "== fuzzing"
-for target in fuzz_decode fuzz_static_path fuzz_ics_text; do
+for target in fuzz_decode fuzz_static_path fuzz_ics_text fuzz_http_router; do
   corpus=$(mktemp -d)
   cp tests/fuzz/corpus/"${target#fuzz_}"/* "$corpus"/
   echo "-- $target"
@@ -39,7 +39,7 @@ for target in fuzz_decode fuzz_static_path fuzz_ics_text; do
     -print_final_stats=1 "$corpus" 2>&1 | tail -n 12
   rm -rf "$corpus"
 done
-echo "fuzzing: 3 passed, 0 failed"
+echo "fuzzing: 4 passed, 0 failed"
 
 echo "== the suite again under ASan and UBSan"
 ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1 \
