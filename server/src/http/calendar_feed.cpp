@@ -114,6 +114,8 @@ void group_feed(application& app, const http_request& request, const responder& 
     if (auto token = request_token(request)) {
         user = app.hub.user_for_token(hash_token(*token));
     }
+    // Every failure inside is answered with an error; only answering itself could throw.
+    // NOLINTNEXTLINE(bugprone-exception-escape)
     app.reads.submit([&app, request, respond, group, key = std::move(key),
                       user = std::move(user)](SQLite::Database& db) mutable {
         try {
@@ -157,6 +159,7 @@ void personal_feed(application& app, const http_request& request, const responde
         return respond(refuse(request, error_code::unauthorized,
                               "the address needs the key from calendar.key"));
     }
+    // NOLINTNEXTLINE(bugprone-exception-escape): as for the group feed
     app.reads.submit([&app, request, respond, key = std::move(*key)](SQLite::Database& db) {
         try {
             const auto id = storage::user_for_calendar_key(db, key);

@@ -92,7 +92,7 @@ void sweep(application& app) {
                     }
                 }
             },
-            [&app, claimed](std::exception_ptr failure) {
+            [&app, claimed](const std::exception_ptr& failure) {
                 if (failure) {
                     return;
                 }

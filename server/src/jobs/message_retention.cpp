@@ -71,7 +71,7 @@ void sweep_all(application& app) {
         auto sweep = std::make_shared<group_sweep>();
         sweep->group = group;
         sweep->cutoff = now - keep_for;
-        expire_chunk(app, std::move(sweep));
+        expire_chunk(app, sweep);
     }
 }
 

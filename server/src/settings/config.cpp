@@ -73,7 +73,7 @@ struct raw_settings {
     std::string log_level = "info";
     long handshake_timeout_seconds = 30;
     long close_timeout_seconds = 5;
-    long login_window_seconds = 15 * 60;
+    long login_window_seconds = 15L * 60;
     long ws_idle_timeout_seconds = 300;
     long reminder_lead_minutes = 120;
     long reminder_check_seconds = 30;

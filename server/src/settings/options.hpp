@@ -44,7 +44,7 @@ struct options {
     // Once the server has sent its close frame it stops sending and reads, to drop, what the
     // client still sends: at most this much and for at most close_timeout, so that the client
     // gets the close frame instead of a reset.
-    std::size_t close_drain_bytes = 4 * 1024 * 1024;
+    std::size_t close_drain_bytes = std::size_t{4} * 1024 * 1024;
     // Open TCP connections from one client address (the socket's, never X-Forwarded-For);
     // 0 lifts the limit. A trusted proxy on loopback is not counted: it speaks for many.
     std::size_t max_connections_per_ip = 256;

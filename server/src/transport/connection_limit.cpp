@@ -3,7 +3,7 @@
 namespace carecircle::server {
 
 connection_slot::connection_slot(connection_slot&& other) noexcept
-    : owner_(other.owner_), address_(other.address_) {
+    : owner_(other.owner_), address_(std::move(other.address_)) {
     other.owner_ = nullptr;
 }
 

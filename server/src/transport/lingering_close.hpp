@@ -16,7 +16,7 @@ namespace carecircle::server {
 // How much a client may still send, and for how long, once the server has said goodbye.
 struct linger_limits {
     std::chrono::steady_clock::duration time = std::chrono::seconds(5);
-    std::size_t bytes = 4 * 1024 * 1024;
+    std::size_t bytes = std::size_t{4} * 1024 * 1024;
 };
 
 namespace detail {
