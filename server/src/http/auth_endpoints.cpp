@@ -71,6 +71,17 @@ std::optional<queue_place> enter_password_queue(application& app, const http_req
     return std::make_shared<password_queue::ticket>(std::move(*ticket));
 }
 
+// The credentials in the body, or nothing when the bad_request has already been answered.
+std::optional<protocol::credentials> credentials_of(const endpoint_call& call,
+                                                    protocol::credentials_kind kind) {
+    auto decoded = protocol::decode_credentials(call.request.body(), kind);
+    if (const auto* problem = std::get_if<error>(&decoded)) {
+        call.respond(error_response(call.request, *problem));
+        return std::nullopt;
+    }
+    return std::get<protocol::credentials>(std::move(decoded));
+}
+
 } // namespace
 
 void register_account(endpoint_call&& call) {
@@ -79,12 +90,11 @@ void register_account(endpoint_call&& call) {
     auto& respond = call.respond;
     const auto& address = call.client.address;
     const bool secure = call.client.secure;
-    auto decoded =
-        protocol::decode_credentials(request.body(), protocol::credentials_kind::registration);
-    if (auto* problem = std::get_if<error>(&decoded)) {
-        return respond(error_response(request, *problem));
+    auto sent = credentials_of(call, protocol::credentials_kind::registration);
+    if (!sent) {
+        return;
     }
-    auto& in = std::get<protocol::credentials>(decoded);
+    auto& in = *sent;
     std::optional<std::string> problem = validation::check_username(in.username);
     if (!problem) {
         problem = validation::check_password(in.password);
@@ -157,12 +167,11 @@ void sign_in(endpoint_call&& call) {
     auto& respond = call.respond;
     const auto& address = call.client.address;
     const bool secure = call.client.secure;
-    auto decoded =
-        protocol::decode_credentials(request.body(), protocol::credentials_kind::sign_in);
-    if (auto* problem = std::get_if<error>(&decoded)) {
-        return respond(error_response(request, *problem));
+    auto sent = credentials_of(call, protocol::credentials_kind::sign_in);
+    if (!sent) {
+        return;
     }
-    auto& in = std::get<protocol::credentials>(decoded);
+    auto& in = *sent;
     const auto username = validation::normalise_username(in.username);
     if (auto wait = app.limits.login_locked(username, address)) {
         return respond(retry_later(request, error_code::rate_limited,
