@@ -1,30 +1,17 @@
 // What meetups.list shows one person (server/src/calendar/meetup_listing.hpp), assembled from
 // series, RSVP counts and the person's own answers without a database or a clock.
 #include "calendar/meetup_listing.hpp"
+#include "local_time_literals.hpp"
 
 #include <gtest/gtest.h>
 #include <stdexcept>
 
 using namespace carecircle;
 using namespace carecircle::server;
+using carecircle::test_support::at;
+using carecircle::test_support::day;
 
 namespace {
-
-local_minutes at(std::string_view text) {
-    auto parsed = parse_local_minutes(text);
-    if (!parsed) {
-        throw std::invalid_argument("bad local time in a test: " + std::string(text));
-    }
-    return *parsed;
-}
-
-date::year_month_day day(std::string_view text) {
-    auto parsed = parse_local_date(text);
-    if (!parsed) {
-        throw std::invalid_argument("bad date in a test: " + std::string(text));
-    }
-    return *parsed;
-}
 
 // A weekly series in London starting on Wednesday 13 January 2027 at 16:00.
 storage::meetup_record weekly_tea(std::int64_t id = 1) {

@@ -2,29 +2,16 @@
 // clock changes of 2027: forward on Sunday 28 March at 01:00 UTC, back on Sunday 31 October at
 // 01:00 UTC.
 #include "calendar/recurrence.hpp"
+#include "local_time_literals.hpp"
 
 #include <gtest/gtest.h>
 
 using namespace carecircle;
 using namespace carecircle::server;
+using carecircle::test_support::at;
+using carecircle::test_support::day;
 
 namespace {
-
-local_minutes at(std::string_view text) {
-    auto parsed = parse_local_minutes(text);
-    if (!parsed) {
-        throw std::invalid_argument("bad local time in a test: " + std::string(text));
-    }
-    return *parsed;
-}
-
-date::year_month_day day(std::string_view text) {
-    auto parsed = parse_local_date(text);
-    if (!parsed) {
-        throw std::invalid_argument("bad date in a test: " + std::string(text));
-    }
-    return *parsed;
-}
 
 Meetup series(std::string_view start, std::optional<meetup_repeat> repeat,
               std::string timezone = "Europe/London") {
