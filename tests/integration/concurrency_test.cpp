@@ -59,11 +59,13 @@ TEST_F(Concurrency, TwentyClientsSendingAtOnceGetGaplessSeqsAndEveryoneSeesEvery
     constexpr int total = clients * per_client;
     const auto group = create_group("Nottingham");
 
-    std::vector<account> accounts(clients);
-    auto errors = run_in_parallel(clients, [&](int i) {
-        accounts[static_cast<std::size_t>(i)] = register_user("carer_" + std::to_string(i));
-    });
-    ASSERT_TRUE(errors.empty()) << errors.front();
+    // Registered one by one: twenty Argon2 hashes at once would queue on the one password
+    // thread for longer than a client waits on a slow machine, and that is not what this
+    // test is about.
+    std::vector<account> accounts;
+    for (int i = 0; i < clients; ++i) {
+        accounts.push_back(register_user("carer_" + std::to_string(i)));
+    }
 
     std::vector<ws_client> sockets;
     for (const auto& a : accounts) {
@@ -73,7 +75,7 @@ TEST_F(Concurrency, TwentyClientsSendingAtOnceGetGaplessSeqsAndEveryoneSeesEvery
 
     std::vector<std::vector<seen_message>> replies(clients);
     std::vector<std::vector<seen_message>> events(clients);
-    errors = run_in_parallel(clients, [&](int i) {
+    auto errors = run_in_parallel(clients, [&](int i) {
         const auto n = static_cast<std::size_t>(i);
         auto& ws = sockets[n];
         for (int k = 0; k < per_client; ++k) {

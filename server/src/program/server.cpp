@@ -144,6 +144,11 @@ int serve(const options& opts) {
     for (auto& thread : threads) {
         thread.join();
     }
+    // Work still on the password and read threads holds sessions (the request's answer waits
+    // in it). Those threads finish first, so a session they let go closes its socket while
+    // the io_context that owns it still exists.
+    app->password_pool.join();
+    app->reads.stop();
     // Handlers still queued hold sessions that detach from the hub: drop them while the
     // application is alive.
     acceptor.reset();
@@ -151,7 +156,6 @@ int serve(const options& opts) {
     hangup.reset();
     app->flushes.stop();
     ioc.reset();
-    app->reads.stop();
     app.reset();
     log::write(log::level::info, "server.stopped");
     return 0;
