@@ -1,6 +1,7 @@
 #include "carecircle/storage/meetups.hpp"
 
 #include "carecircle/storage/time_codec.hpp"
+#include "carecircle/storage/token_digest.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <map>
@@ -416,28 +417,37 @@ bool claim_reminder(SQLite::Database& db, MeetupId id, local_minutes occurrence,
     return insert.exec() == 1;
 }
 
-std::string calendar_key(SQLite::Database& db, UserId user, const std::string& fresh, bool rotate,
-                         timestamp at) {
-    if (!rotate) {
-        SQLite::Statement query(db, "SELECT feed_key FROM calendar_keys WHERE user_id = ?");
-        query.bind(1, user.value);
-        if (query.executeStep()) {
-            return query.getColumn(0).getString();
-        }
+std::optional<std::string> calendar_key_nonce(SQLite::Database& db, UserId user) {
+    SQLite::Statement query(db, "SELECT nonce FROM calendar_feeds WHERE user_id = ? AND "
+                                "nonce IS NOT NULL");
+    query.bind(1, user.value);
+    if (!query.executeStep()) {
+        return std::nullopt;
     }
-    SQLite::Statement upsert(db, "INSERT INTO calendar_keys (user_id, feed_key, created_at) "
-                                 "VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET "
-                                 "feed_key = excluded.feed_key, created_at = excluded.created_at");
-    upsert.bind(1, user.value);
-    upsert.bind(2, fresh);
-    upsert.bind(3, to_db(at));
-    upsert.exec();
-    return fresh;
+    return query.getColumn(0).getString();
 }
 
-std::optional<UserId> user_for_calendar_key(SQLite::Database& db, const std::string& key) {
-    SQLite::Statement query(db, "SELECT user_id FROM calendar_keys WHERE feed_key = ?");
-    query.bind(1, key);
+void store_calendar_key(SQLite::Database& db, UserId user, const std::string& nonce,
+                        std::string_view key, bool rotate, timestamp at) {
+    SQLite::Statement upsert(
+        db, "INSERT INTO calendar_feeds (user_id, nonce, key_digest, created_at) "
+            "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (user_id) DO UPDATE SET nonce = excluded.nonce, "
+            "key_digest = excluded.key_digest, created_at = excluded.created_at, "
+            "legacy_digest = CASE WHEN ?5 THEN NULL ELSE legacy_digest END");
+    const auto digest = token_digest(key);
+    upsert.bind(1, user.value);
+    upsert.bind(2, nonce);
+    upsert.bind(3, digest.data(), static_cast<int>(digest.size()));
+    upsert.bind(4, to_db(at));
+    upsert.bind(5, rotate ? 1 : 0);
+    upsert.exec();
+}
+
+std::optional<UserId> user_for_calendar_key(SQLite::Database& db, std::string_view key) {
+    SQLite::Statement query(db, "SELECT user_id FROM calendar_feeds "
+                                "WHERE key_digest = ?1 OR legacy_digest = ?1");
+    const auto digest = token_digest(key);
+    query.bind(1, digest.data(), static_cast<int>(digest.size()));
     if (!query.executeStep()) {
         return std::nullopt;
     }

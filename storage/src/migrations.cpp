@@ -1,7 +1,9 @@
 #include "carecircle/storage/database.hpp"
+#include "carecircle/storage/token_digest.hpp"
 
 #include <SQLiteCpp/Transaction.h>
 #include <array>
+#include <sqlite3.h>
 #include <string_view>
 
 namespace carecircle::storage {
@@ -179,8 +181,34 @@ ALTER TABLE memberships DROP COLUMN muted_until;
 ALTER TABLE regional_groups ADD COLUMN retention_days INTEGER
     CHECK (retention_days BETWEEN 1 AND 3650);
 )sql"},
+    // 6: calendar feed keys kept as a nonce and a digest (see store_calendar_key), no longer in
+    // the clear. A key issued before stays valid by its digest, so subscribed calendars go on.
+    std::string_view{R"sql(
+CREATE TABLE calendar_feeds (
+    user_id       INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    nonce         TEXT,
+    key_digest    BLOB UNIQUE,
+    legacy_digest BLOB UNIQUE,
+    created_at    INTEGER NOT NULL
+);
+INSERT INTO calendar_feeds (user_id, legacy_digest, created_at)
+    SELECT user_id, token_digest(feed_key), created_at FROM calendar_keys;
+DROP TABLE calendar_keys;
+)sql"},
     // Later migrations are appended here, one entry each.
 };
+
+// token_digest(text) in SQL, for migrations that stop keeping a token in the clear.
+void sql_token_digest(sqlite3_context* context, int /*count*/, sqlite3_value** values) {
+    const auto* text = sqlite3_value_text(values[0]);
+    if (text == nullptr) {
+        sqlite3_result_null(context);
+        return;
+    }
+    const auto digest = token_digest({reinterpret_cast<const char*>(text),
+                                      static_cast<std::size_t>(sqlite3_value_bytes(values[0]))});
+    sqlite3_result_blob(context, digest.data(), static_cast<int>(digest.size()), SQLITE_TRANSIENT);
+}
 
 } // namespace
 
@@ -193,11 +221,15 @@ int latest_schema_version() {
 }
 
 void migrate(SQLite::Database& db) {
-    for (int version = schema_version(db); version < static_cast<int>(migrations.size());
-         ++version) {
+    migrate(db, latest_schema_version());
+}
+
+void migrate(SQLite::Database& db, int version) {
+    db.createFunction("token_digest", 1, true, nullptr, sql_token_digest);
+    for (int current = schema_version(db); current < version; ++current) {
         SQLite::Transaction transaction(db);
-        db.exec(std::string(migrations[static_cast<std::size_t>(version)]));
-        db.exec("PRAGMA user_version = " + std::to_string(version + 1));
+        db.exec(std::string(migrations.at(static_cast<std::size_t>(current))));
+        db.exec("PRAGMA user_version = " + std::to_string(current + 1));
         transaction.commit();
     }
 }

@@ -58,6 +58,7 @@ struct server_under_test {
 
         options opts;
         opts.database = dir / "fuzz.db";
+        opts.secret_file = dir / "fuzz.secret";
         opts.web_root = dir / "web";
         opts.io_threads = 1;
         opts.read_connections = 1;
@@ -71,7 +72,7 @@ struct server_under_test {
                 std::abort();
             }
             storage::insert_session(db, hash_token(session_token), admin->user.id, storage::now());
-            storage::calendar_key(db, admin->user.id, std::string(feed_key), true, storage::now());
+            storage::store_calendar_key(db, admin->user.id, "fuzz", feed_key, true, storage::now());
         }
         app = std::make_unique<application>(ioc, opts);
         std::thread([this] { ioc.run(); }).detach();

@@ -182,3 +182,36 @@ TEST_F(Secrets, LogoutThatCannotDeleteTheSessionSaysSoAndTheTokenIsRefusedOnlyOn
     EXPECT_EQ(http(port(), "GET", "/api/me", std::nullopt, bearer(uma.token)).status, 401u);
     EXPECT_EQ(try_upgrade(port(), token_auth(uma.token)).status, 401u);
 }
+
+// A calendar address is derived from the server's secret, which lives in a file of its own:
+// the database never holds the key, and the address stays the same across a restart.
+TEST_F(Secrets, CalendarKeysAreDerivedNotStoredAndSurviveARestart) {
+    const auto una = register_user("una");
+    const auto url_of = [&] {
+        ws_client ws(port(), una.token);
+        return str(at_path(ws.call("calendar.key", json::object{}), "url"));
+    };
+    const auto url = url_of();
+    const auto key = url.substr(url.find("key=") + 4);
+    ASSERT_EQ(key.size(), 64u) << url;
+
+    const auto secret_file = server().directory() / "cc.db.secret";
+    ASSERT_TRUE(std::filesystem::exists(secret_file));
+    EXPECT_EQ(std::filesystem::status(secret_file).permissions() & std::filesystem::perms::all,
+              std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+
+    server().restart();
+    EXPECT_EQ(url_of(), url) << "a subscribed calendar keeps its address across a restart";
+    EXPECT_EQ(http(port(), "GET", url).status, 200u);
+
+    ASSERT_EQ(server().stop(), 0);
+    std::string database_bytes;
+    for (const auto& entry : std::filesystem::directory_iterator(server().directory())) {
+        if (entry.path() != secret_file) {
+            std::ifstream in(entry.path(), std::ios::binary);
+            database_bytes.append(std::istreambuf_iterator<char>(in), {});
+        }
+    }
+    EXPECT_EQ(database_bytes.find(key), std::string::npos) << "the key is stored in clear";
+    EXPECT_EQ(database_bytes.find(upper(key)), std::string::npos);
+}

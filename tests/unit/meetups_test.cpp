@@ -307,12 +307,59 @@ TEST_F(MeetupStorage, ARemindersIsClaimedOnce) {
 }
 
 TEST_F(MeetupStorage, CalendarKeyIsStableUntilRotated) {
-    const auto first = storage::calendar_key(*db_, users_[0], "key-one", false, storage::now());
-    EXPECT_EQ(first, "key-one");
-    EXPECT_EQ(storage::calendar_key(*db_, users_[0], "key-two", false, storage::now()), "key-one");
+    EXPECT_FALSE(storage::calendar_key_nonce(*db_, users_[0]));
+    storage::store_calendar_key(*db_, users_[0], "nonce-one", "key-one", false, storage::now());
+    EXPECT_EQ(storage::calendar_key_nonce(*db_, users_[0]), "nonce-one");
     EXPECT_EQ(storage::user_for_calendar_key(*db_, "key-one"), users_[0]);
-    EXPECT_EQ(storage::calendar_key(*db_, users_[0], "key-three", true, storage::now()),
-              "key-three");
+    EXPECT_FALSE(storage::user_for_calendar_key(*db_, "key-on"));
+
+    storage::store_calendar_key(*db_, users_[0], "nonce-two", "key-two", true, storage::now());
+    EXPECT_EQ(storage::calendar_key_nonce(*db_, users_[0]), "nonce-two");
     EXPECT_FALSE(storage::user_for_calendar_key(*db_, "key-one"));
-    EXPECT_EQ(storage::user_for_calendar_key(*db_, "key-three"), users_[0]);
+    EXPECT_EQ(storage::user_for_calendar_key(*db_, "key-two"), users_[0]);
+    EXPECT_FALSE(storage::calendar_key_nonce(*db_, users_[1]));
+}
+
+TEST_F(MeetupStorage, TheDatabaseKeepsNoCalendarKeyInTheClear) {
+    storage::store_calendar_key(*db_, users_[0], "nonce-one", "the-secret-feed-key", false,
+                                storage::now());
+    SQLite::Statement rows(*db_, "SELECT * FROM calendar_feeds");
+    int cells = 0;
+    while (rows.executeStep()) {
+        for (int column = 0; column < rows.getColumnCount(); ++column, ++cells) {
+            EXPECT_EQ(rows.getColumn(column).getString().find("the-secret-feed-key"),
+                      std::string::npos);
+        }
+    }
+    EXPECT_GT(cells, 0);
+}
+
+// Version 6 stopped keeping keys in the clear: a calendar subscribed before the upgrade
+// still opens, until its owner asks for a new key.
+TEST(CalendarKeyUpgrade, AKeyIssuedBeforeDigestsKeepsWorkingUntilRotated) {
+    const carecircle::test::scratch_directory dir{"calendar-upgrade"};
+    SQLite::Database db(dir / "old.db", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    storage::migrate(db, 5);
+    db.exec("INSERT INTO users (id, username, display_name, password_hash, role, "
+            "created_at) VALUES (7, 'ann', 'Ann', 'hash', 'member', 0)");
+    db.exec("INSERT INTO calendar_keys (user_id, feed_key, created_at) "
+            "VALUES (7, 'an-old-key-in-the-clear', 0)");
+    storage::migrate(db);
+
+    const UserId ann{7};
+    EXPECT_EQ(storage::user_for_calendar_key(db, "an-old-key-in-the-clear"), ann);
+    EXPECT_FALSE(storage::calendar_key_nonce(db, ann));
+    EXPECT_EQ(
+        db.execAndGet("SELECT count(*) FROM sqlite_schema WHERE name = 'calendar_keys'").getInt(),
+        0);
+
+    // Asked again, calendar.key gives a derived key; the old address still opens the feed.
+    storage::store_calendar_key(db, ann, "nonce", "a-derived-key", false, storage::now());
+    EXPECT_EQ(storage::user_for_calendar_key(db, "an-old-key-in-the-clear"), ann);
+    EXPECT_EQ(storage::user_for_calendar_key(db, "a-derived-key"), ann);
+
+    storage::store_calendar_key(db, ann, "nonce-2", "a-rotated-key", true, storage::now());
+    EXPECT_FALSE(storage::user_for_calendar_key(db, "an-old-key-in-the-clear"));
+    EXPECT_FALSE(storage::user_for_calendar_key(db, "a-derived-key"));
+    EXPECT_EQ(storage::user_for_calendar_key(db, "a-rotated-key"), ann);
 }

@@ -1,6 +1,7 @@
 #include "app/application.hpp"
 
 #include "carecircle/storage/database.hpp"
+#include "crypto/server_secret.hpp"
 #include "transport/send_batch.hpp"
 
 namespace carecircle::server {
@@ -30,8 +31,8 @@ storage::writer_options writer_settings(metrics& stats) {
 } // namespace
 
 application::application(net::io_context& io, server::options settings)
-    : ioc(io), opts(std::move(settings)), writer(opts.database, writer_settings(stats)),
-      reads(opts.database, opts.read_connections) {
+    : ioc(io), opts(std::move(settings)), secret(load_server_secret(opts.secret_file)),
+      writer(opts.database, writer_settings(stats)), reads(opts.database, opts.read_connections) {
     auto db = storage::open_database(opts.database, storage::access::read_only);
     hub.load(db);
     recent.load(db, hub.group_ids());

@@ -22,6 +22,8 @@ struct application {
 
     boost::asio::io_context& ioc;
     server::options opts;
+    // Read (or made) before anything else, so a server that cannot keep it does not start.
+    std::string secret;
     server::metrics stats;
     connection_counter connections_per_address{opts.max_connections_per_ip};
     storage::writer writer;

@@ -1,9 +1,12 @@
 #include "crypto/security.hpp"
 
+#include "carecircle/storage/token_digest.hpp"
+
 #include <argon2.h>
 #include <array>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <stdexcept>
 
@@ -63,13 +66,18 @@ std::string new_token() {
 }
 
 std::string hash_token(std::string_view token) {
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    return storage::token_digest(token);
+}
+
+std::string derive_token(std::string_view secret, std::string_view nonce) {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
     unsigned int length = 0;
-    if (EVP_Digest(token.data(), token.size(), digest.data(), &length, EVP_sha256(), nullptr) !=
-        1) {
-        throw std::runtime_error("SHA-256 failed");
+    if (HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+             reinterpret_cast<const unsigned char*>(nonce.data()), nonce.size(), mac.data(),
+             &length) == nullptr) {
+        throw std::runtime_error("HMAC-SHA-256 failed");
     }
-    return std::string(reinterpret_cast<const char*>(digest.data()), length);
+    return to_hex({reinterpret_cast<const char*>(mac.data()), length});
 }
 
 bool same_secret(std::string_view presented, std::string_view expected) {

@@ -280,8 +280,14 @@ void calendar_key(const request_context& ctx, protocol::calendar_key req) {
     auto key = std::make_shared<std::string>();
     commit(
         ctx, "could not make a calendar key",
-        [key, fresh = new_token(), rotate = req.rotate, user = ctx.user.id](SQLite::Database& db) {
-            *key = storage::calendar_key(db, user, fresh, rotate, storage::now());
+        [key, secret = ctx.app->secret, fresh = new_token(), rotate = req.rotate,
+         user = ctx.user.id](SQLite::Database& db) {
+            if (const auto nonce = rotate ? std::nullopt : storage::calendar_key_nonce(db, user)) {
+                *key = derive_token(secret, *nonce);
+                return;
+            }
+            *key = derive_token(secret, fresh);
+            storage::store_calendar_key(db, user, fresh, *key, rotate, storage::now());
         },
         [ctx, key] {
             ctx.reply({{"url", "/api/calendar.ics?key=" + *key}});

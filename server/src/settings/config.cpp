@@ -66,6 +66,7 @@ bool split_listen(const std::string& listen, options& opts) {
 struct raw_settings {
     std::string listen = "127.0.0.1:8080";
     std::string db = "data/carecircle.db";
+    std::string secret_file;
     std::string web_root;
     std::string tls_cert;
     std::string tls_key;
@@ -89,6 +90,8 @@ po::options_description describe(options& opts, raw_settings& raw) {
         ("print-config", po::bool_switch(), "show the effective settings and stop")
         ("listen", po::value(&raw.listen), "HOST:PORT to listen on (port 0 picks a free one)")
         ("db", po::value(&raw.db), "SQLite database file")
+        ("secret-file", po::value(&raw.secret_file),
+         "the server's own secret, made on first start (default: the db file's name + .secret)")
         ("web-root", po::value(&raw.web_root), "folder of the web client")
         ("tls-cert", po::value(&raw.tls_cert), "PEM certificate chain: serve HTTPS and WSS")
         ("tls-key", po::value(&raw.tls_key), "PEM private key of the certificate")
@@ -249,6 +252,7 @@ std::optional<serve_config> read_serve_config(const std::vector<std::string>& ar
     opts.event_coalescing =
         std::chrono::milliseconds{std::clamp(raw.event_coalescing_ms, 0L, 60000L)};
     opts.database = raw.db;
+    opts.secret_file = raw.secret_file.empty() ? raw.db + ".secret" : raw.secret_file;
     opts.web_root = raw.web_root;
     return config;
 }
@@ -256,6 +260,7 @@ std::optional<serve_config> read_serve_config(const std::vector<std::string>& ar
 void print_config(const options& opts, std::ostream& out) {
     out << "listen = " << opts.listen_host << ':' << opts.listen_port << '\n'
         << "db = " << opts.database.string() << '\n'
+        << "secret-file = " << opts.secret_file.string() << '\n'
         << "web-root = " << opts.web_root.string() << '\n'
         << "tls-cert = " << opts.tls_certificate.string() << '\n'
         << "tls-key = " << opts.tls_private_key.string() << '\n';

@@ -16,6 +16,9 @@ struct options {
     std::string listen_host = "127.0.0.1";
     std::uint16_t listen_port = 8080;
     std::filesystem::path database = "data/carecircle.db";
+    // The server's own secret (calendar feed keys are derived from it), kept apart from the
+    // database so that a copy of the database alone opens no feed.
+    std::filesystem::path secret_file = "data/carecircle.db.secret";
     std::filesystem::path web_root;
     std::vector<std::string> allowed_origins;
     // The address people use (the public-url setting), kept as its origin: scheme://host[:port].

@@ -29,6 +29,8 @@ SQLite::Database open_database(const std::filesystem::path& path, access mode,
 // Brings the schema up to date, keyed on PRAGMA user_version. Safe on an empty file and on
 // one that is already current.
 void migrate(SQLite::Database& db);
+// Only as far as `version`: to build a database as an older release left it, in tests.
+void migrate(SQLite::Database& db, int version);
 
 int schema_version(SQLite::Database& db);
 // The version migrate() brings a database to.

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 // Meet-up series, their cancelled occurrences, RSVPs with the waitlist's order, reminders sent
@@ -87,12 +88,15 @@ std::vector<promotion> withdraw_rsvps(SQLite::Database& db, GroupId group, UserI
 bool claim_reminder(SQLite::Database& db, MeetupId id, local_minutes occurrence, UserId user,
                     timestamp at);
 
-// The user's calendar feed key: the one they have, or `fresh` when they have none or `rotate`
-// asks to replace it. Unlike sign-in tokens it is kept in the clear: calendar.key shows the same
-// address again (a calendar subscribed on one device keeps working), and all the key opens is
-// meet-up times that this database holds anyway.
-std::string calendar_key(SQLite::Database& db, UserId user, const std::string& fresh, bool rotate,
-                         timestamp at);
-std::optional<UserId> user_for_calendar_key(SQLite::Database& db, const std::string& key);
+// Calendar feed keys are derived from the server's secret and a nonce, so the database keeps
+// only the nonce (calendar.key shows the same address again: a calendar subscribed on one
+// device keeps working) and the key's digest (to find whose feed a request asks for).
+// A key issued before keys were derived is known by its digest alone; it keeps opening its feed
+// until its owner rotates, though calendar.key can no longer show it and gives a derived one.
+std::optional<std::string> calendar_key_nonce(SQLite::Database& db, UserId user);
+// Sets the user's current key; `rotate` also retires a key from before keys were derived.
+void store_calendar_key(SQLite::Database& db, UserId user, const std::string& nonce,
+                        std::string_view key, bool rotate, timestamp at);
+std::optional<UserId> user_for_calendar_key(SQLite::Database& db, std::string_view key);
 
 } // namespace carecircle::storage
