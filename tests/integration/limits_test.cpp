@@ -1,5 +1,6 @@
-// The limits an operator can set: request header size, sign-in failures per address and the
-// WebSocket idle timeout, plus the body limit's answer.
+// The limits an operator can set: request header size, sign-in failures per address, the
+// WebSocket idle timeout, JSON nesting and the wait for a close frame, plus the body limit's
+// answer.
 
 #include "raw_socket.hpp"
 #include "server_test.hpp"
@@ -25,6 +26,15 @@ protected:
     static constexpr auto idle_timeout = 2s;
     server_options options() const override {
         return with_admin({"--ws-idle-timeout-seconds", "2"});
+    }
+};
+
+// Both far below their defaults (32 levels, 5 seconds), so a setting that is not applied shows.
+class ProtocolLimits : public server_test {
+protected:
+    static constexpr auto close_timeout = 1s;
+    server_options options() const override {
+        return with_admin({"--max-json-depth", "4", "--close-timeout-seconds", "1"});
     }
 };
 
@@ -153,4 +163,43 @@ TEST_F(IdleWebSocket, ClientThatNeverAnswersIsPingedThenDropped) {
     EXPECT_EQ(opcodes.front(), 0x1) << "the hello event comes first";
     EXPECT_NE(std::find(opcodes.begin(), opcodes.end(), 0x9), opcodes.end())
         << "the server never pinged before dropping the client";
+}
+
+TEST_F(ProtocolLimits, NestingBeyondTheSettingIsRefusedAndWithinItIsServed) {
+    const auto ben = register_user("ben");
+    ws_client ws(port(), ben.token);
+    ASSERT_TRUE(ws.send_text(R"({"id":1,"type":"groups.list","extra":[[1]]})"));
+    EXPECT_EQ(error_code_of(ws.wait_reply(1)), "ok") << "three levels are within four";
+    ASSERT_TRUE(ws.send_text(R"({"id":2,"type":"groups.list","extra":[[[[[[1]]]]]]})"));
+    // Too deep to parse, so the server cannot read the id either: the answer carries null.
+    EXPECT_EQ(error_code_of(ws.wait_reply(nullptr)), "bad_request")
+        << "seven levels are beyond four";
+    EXPECT_EQ(error_code_of(ws.request("groups.list")), "ok") << "the connection stays usable";
+}
+
+// A client that never answers the server's close frame is dropped once close-timeout-seconds
+// have passed, not after the default five.
+TEST_F(ProtocolLimits, ACloseFrameLeftUnansweredEndsTheConnectionAfterTheSetting) {
+    const auto cat = register_user("cat");
+    raw_socket socket(port());
+    ASSERT_TRUE(socket.send("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port()) +
+                            "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                            "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer " +
+                            cat.token + "\r\n\r\n"));
+    // A masked binary frame (the mask is zero, so the payload reads as sent): WebSocket
+    // requests are text, so the server answers with a close frame, 1003.
+    const std::string binary_frame{'\x82', '\x81', '\0', '\0', '\0', '\0', 'x'};
+    ASSERT_TRUE(socket.send(binary_frame));
+    const auto sent = std::chrono::steady_clock::now();
+    std::string received;
+    ASSERT_TRUE(socket.closed_by_server(close_timeout + 2s, &received))
+        << "still connected well after close-timeout-seconds";
+    EXPECT_GE(std::chrono::steady_clock::now() - sent, close_timeout - 100ms)
+        << "dropped without waiting for the client's close frame";
+
+    ASSERT_EQ(received.rfind("HTTP/1.1 101", 0), 0u) << received.substr(0, 200);
+    const auto opcodes = frame_opcodes(received.substr(received.find("\r\n\r\n") + 4));
+    ASSERT_FALSE(opcodes.empty());
+    EXPECT_EQ(opcodes.back(), 0x8) << "the server's close frame came last";
 }
