@@ -179,6 +179,13 @@ ALTER TABLE memberships DROP COLUMN muted_until;
 ALTER TABLE regional_groups ADD COLUMN retention_days INTEGER
     CHECK (retention_days BETWEEN 1 AND 3650);
 )sql"},
+    // Pinned messages: when and by whom, on the message itself, so deleting or expiring the
+    // message takes its pin with it.
+    std::string_view{R"sql(
+ALTER TABLE messages ADD COLUMN pinned_at INTEGER;
+ALTER TABLE messages ADD COLUMN pinned_by INTEGER REFERENCES users (id);
+CREATE INDEX messages_pinned ON messages (group_id, pinned_at) WHERE pinned_at IS NOT NULL;
+)sql"},
     // Later migrations are appended here, one entry each.
 };
 
