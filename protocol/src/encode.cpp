@@ -1,5 +1,7 @@
 #include "carecircle/protocol/encode.hpp"
 
+#include "carecircle/protocol/excerpt.hpp"
+
 #include <boost/json/serialize.hpp>
 
 namespace carecircle::protocol {
@@ -72,31 +74,61 @@ json::object to_json(const error& problem) {
     return out;
 }
 
+json::object pin_to_json(const Message& message, const User& pinned_by, timestamp pinned_at) {
+    return {{"message", to_json(message)},
+            {"pinned_by", to_json(pinned_by)},
+            {"pinned_at", format_timestamp(pinned_at)}};
+}
+
+json::object last_message_to_json(const Message& message, const User& author) {
+    return {{"id", message.id.value},
+            {"seq", message.seq.value},
+            {"author", to_json(author)},
+            {"excerpt", message.deleted ? std::string() : excerpt(message.text)},
+            {"created_at", format_timestamp(message.created_at)},
+            {"deleted", message.deleted}};
+}
+
 std::string encode_reply(const json::value& id, json::object result) {
     return json::serialize(json::object{{"id", id}, {"ok", true}, {"result", std::move(result)}});
 }
 
-std::string encode_history_reply(const json::value& id, std::span<const std::string_view> messages,
-                                 bool has_more) {
-    // The envelope comes from Boost.JSON with an empty array; the messages go inside it. The
-    // result is the last member and only a bool follows the array, so the last "[]" is it,
-    // whatever the request id holds.
-    auto envelope = encode_reply(id, {{"messages", json::array()}, {"has_more", has_more}});
-    const auto inside = envelope.rfind("[]") + 1;
-    std::size_t size = envelope.size() + messages.size();
-    for (const auto message : messages) {
-        size += message.size();
-    }
-    std::string out;
-    out.reserve(size);
-    out.append(envelope, 0, inside);
-    for (std::size_t i = 0; i < messages.size(); ++i) {
+namespace {
+
+void append_joined(std::string& out, std::span<const std::string_view> items) {
+    for (std::size_t i = 0; i < items.size(); ++i) {
         if (i > 0) {
             out.push_back(',');
         }
-        out.append(messages[i]);
+        out.append(items[i]);
     }
-    out.append(envelope, inside);
+}
+
+} // namespace
+
+std::string encode_history_reply(const json::value& id, std::span<const std::string_view> messages,
+                                 bool has_more, std::span<const std::string_view> pinned) {
+    // The envelope comes from Boost.JSON with empty arrays; the encoded items go inside them.
+    // The result is the last member and holds no string, so its two arrays are the envelope's
+    // last two "[]", whatever the request id holds.
+    auto envelope = encode_reply(
+        id, {{"messages", json::array()}, {"has_more", has_more}, {"pinned", json::array()}});
+    const auto pinned_at = envelope.rfind("[]") + 1;
+    const auto messages_at = envelope.rfind("[]", pinned_at - 2) + 1;
+    std::size_t size = envelope.size() + messages.size() + pinned.size();
+    for (const auto message : messages) {
+        size += message.size();
+    }
+    for (const auto pin : pinned) {
+        size += pin.size();
+    }
+    std::string out;
+    out.reserve(size);
+    out.append(envelope, 0, messages_at);
+    append_joined(out, messages);
+    out.append(envelope, messages_at, pinned_at - messages_at);
+    append_joined(out, pinned);
+    out.append(envelope, pinned_at);
     return out;
 }
 

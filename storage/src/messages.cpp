@@ -145,7 +145,9 @@ std::optional<Message> find_message(SQLite::Database& db, MessageId id) {
 }
 
 void mark_message_deleted(SQLite::Database& db, MessageId id) {
-    SQLite::Statement update(db, "UPDATE messages SET deleted = 1, text = '' WHERE id = ?");
+    SQLite::Statement update(
+        db, "UPDATE messages SET deleted = 1, text = '', pinned_at = NULL, pinned_by = NULL "
+            "WHERE id = ?");
     update.bind(1, id.value);
     update.exec();
 }

@@ -195,6 +195,13 @@ INSERT INTO calendar_feeds (user_id, legacy_digest, created_at)
     SELECT user_id, token_digest(feed_key), created_at FROM calendar_keys;
 DROP TABLE calendar_keys;
 )sql"},
+    // 7: pinned messages: when and by whom, on the message itself, so deleting or expiring the
+    // message takes its pin with it.
+    std::string_view{R"sql(
+ALTER TABLE messages ADD COLUMN pinned_at INTEGER;
+ALTER TABLE messages ADD COLUMN pinned_by INTEGER REFERENCES users (id);
+CREATE INDEX messages_pinned ON messages (group_id, pinned_at) WHERE pinned_at IS NOT NULL;
+)sql"},
     // Later migrations are appended here, one entry each.
 };
 

@@ -12,8 +12,10 @@ expiry_result expire_messages(SQLite::Database& db, GroupId group, timestamp cut
     // seq order can stop at the first message that is young enough, and a sweep that finds
     // nothing to do reads one row.
     SQLite::Statement oldest(
-        db, "SELECT m.id, m.created_at, EXISTS (SELECT 1 FROM reports r WHERE r.message_id = m.id "
-            "AND r.resolved_at IS NULL) FROM messages m WHERE m.group_id = ? ORDER BY m.seq");
+        db,
+        "SELECT m.id, m.created_at, EXISTS (SELECT 1 FROM reports r WHERE r.message_id = m.id "
+        "AND r.resolved_at IS NULL), m.pinned_at IS NOT NULL FROM messages m WHERE m.group_id = ? "
+        "ORDER BY m.seq");
     oldest.bind(1, group.value);
     std::vector<std::int64_t> expired;
     expiry_result result;
@@ -29,6 +31,9 @@ expiry_result expire_messages(SQLite::Database& db, GroupId group, timestamp cut
             break;
         }
         expired.push_back(oldest.getColumn(0).getInt64());
+        if (oldest.getColumn(3).getInt() != 0) {
+            result.unpinned.push_back(MessageId{expired.back()});
+        }
     }
     oldest.reset();
 

@@ -143,6 +143,12 @@ for (const [size, viewport] of [['390×844', PHONE], ['1280×800', DESKTOP]]) {
     await log(page, 'East Midlands').getByRole('article').first().waitFor();
     await check('conversation');
 
+    const first = log(page, 'East Midlands').getByRole('article').first();
+    await first.locator('.msg-text').click();
+    await first.getByRole('button', { name: /^Pin message from/ }).click();
+    await page.getByRole('region', { name: 'Pinned messages', exact: true }).getByRole('button').waitFor();
+    await check('conversation with a pinned message');
+
     const meetups = page.getByRole('region', { name: 'Meetups', exact: true });
     const toggle = meetups.getByRole('button', { expanded: false }).filter({ hasText: /Next|Nothing planned/ });
     if (await toggle.isVisible()) await toggle.click();

@@ -4,6 +4,7 @@
 
 #include "server_test.hpp"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 #include <optional>
 #include <string>
@@ -25,6 +26,14 @@ protected:
 
     // What the group holds, as the sender was told, ascending by seq.
     std::vector<json::object> held;
+    // The group's pins as the pinner was told, newest first: every page carries them.
+    json::array pinned;
+
+    void pin(ws_client& ws, std::int64_t group, std::size_t seq) {
+        auto result =
+            ws.call("messages.pin", {{"group", group}, {"message", held.at(seq - 1).at("id")}});
+        pinned.insert(pinned.begin(), result.at("pin"));
+    }
 
     void send_some(ws_client& ws, std::int64_t group, int count) {
         for (int i = 0; i < count; ++i) {
@@ -37,6 +46,12 @@ protected:
         ws.call("messages.delete", {{"group", group}, {"message", message.at("id")}});
         message["deleted"] = true;
         message["text"] = "";
+        // Deleting a pinned message unpins it.
+        pinned.erase(std::remove_if(pinned.begin(), pinned.end(),
+                                    [&](const json::value& p) {
+                                        return at_path(p, "message.id") == message.at("id");
+                                    }),
+                     pinned.end());
     }
 
     // The page PROTOCOL.md describes, worked out from `held`.
@@ -60,7 +75,7 @@ protected:
                 page.push_back(matching[i]);
             }
         }
-        return {{"messages", page}, {"has_more", matching.size() > limit}};
+        return {{"messages", page}, {"has_more", matching.size() > limit}, {"pinned", pinned}};
     }
 
     // Every cursor around and beyond the group's messages, with limits smaller than, equal to
@@ -92,11 +107,15 @@ protected:
 TEST_F(HistoryWindow, EveryPageMatchesTheDatabaseThroughDeletionsAndARestart) {
     const auto group = create_group("Nottingham");
     send_some(admin_ws(), group, 12);
+    pin(admin_ws(), group, 2);  // outside the window
+    pin(admin_ws(), group, 11); // inside it
+    pin(admin_ws(), group, 12);
     remove(admin_ws(), group, 3);  // outside the window
-    remove(admin_ws(), group, 11); // inside it
+    remove(admin_ws(), group, 11); // inside it, and pinned
+    ASSERT_EQ(pinned.size(), 2u);
     expect_every_page(admin_ws(), group);
 
-    // After a restart the window is filled from the database.
+    // After a restart the window and the pins are filled from the database.
     server().restart();
     auto ws = connect(admin());
     expect_every_page(ws, group);
@@ -104,6 +123,7 @@ TEST_F(HistoryWindow, EveryPageMatchesTheDatabaseThroughDeletionsAndARestart) {
     send_some(ws, group, 3);
     remove(ws, group, 15);
     remove(ws, group, 9); // now just outside the window
+    remove(ws, group, 2); // pinned, far outside the window
     expect_every_page(ws, group);
 }
 
@@ -125,5 +145,7 @@ TEST_F(HistoryWindow, ReadersOfOneGroupNeverSeeAnother) {
     const auto page = admin_ws().call("messages.history", {{"group", here}});
     EXPECT_EQ(page, expected(std::nullopt, std::nullopt, 50));
     EXPECT_EQ(admin_ws().call("messages.history", {{"group", there}}),
-              (json::object{{"messages", json::array{elsewhere}}, {"has_more", false}}));
+              (json::object{{"messages", json::array{elsewhere}},
+                            {"has_more", false},
+                            {"pinned", json::array{}}}));
 }

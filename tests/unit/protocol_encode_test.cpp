@@ -25,16 +25,26 @@ Message message(std::int64_t seq, std::string text) {
 }
 
 void expect_same_as_encode_reply(const json::value& id, const std::vector<Message>& messages,
-                                 bool has_more) {
+                                 bool has_more, const std::vector<Message>& pinned = {}) {
     std::vector<std::string> encoded;
     json::array as_json;
     for (const auto& m : messages) {
         encoded.push_back(json::serialize(protocol::to_json(m)));
         as_json.push_back(protocol::to_json(m));
     }
+    const User pinner{UserId{4}, "rory", "Rory [] Williams", site_role::member};
+    std::vector<std::string> pins_encoded;
+    json::array pins_json;
+    for (const auto& m : pinned) {
+        const auto pin = protocol::pin_to_json(m, pinner, m.created_at);
+        pins_encoded.push_back(json::serialize(pin));
+        pins_json.push_back(pin);
+    }
     const std::vector<std::string_view> views(encoded.begin(), encoded.end());
-    EXPECT_EQ(protocol::encode_history_reply(id, views, has_more),
-              protocol::encode_reply(id, {{"messages", as_json}, {"has_more", has_more}}));
+    const std::vector<std::string_view> pin_views(pins_encoded.begin(), pins_encoded.end());
+    EXPECT_EQ(protocol::encode_history_reply(id, views, has_more, pin_views),
+              protocol::encode_reply(
+                  id, {{"messages", as_json}, {"has_more", has_more}, {"pinned", pins_json}}));
 }
 
 } // namespace
@@ -45,6 +55,13 @@ TEST(EncodeHistoryReply, MatchesTheOrdinaryReply) {
     expect_same_as_encode_reply(
         3, {message(1, "[] {} \"quoted\""), message(2, "<b>x</b>"), message(3, "ünïcødé 🙂")},
         false);
+}
+
+TEST(EncodeHistoryReply, CarriesThePinnedMessagesAfterThePage) {
+    expect_same_as_encode_reply(4, {}, false, {message(1, "[]")});
+    expect_same_as_encode_reply(5, {message(2, "b"), message(3, "c")}, true,
+                                {message(3, "c"), message(1, "first")});
+    expect_same_as_encode_reply("[]", {message(1, "a")}, false, {message(1, "a")});
 }
 
 TEST(EncodeHistoryReply, AnIdThatLooksLikeTheArrayChangesNothing) {

@@ -16,6 +16,7 @@
 //   "unauthorized"     the session is gone; the connection has stopped
 //   <push name>        detail = the push object; caught-up messages arrive as
 //                      "message.created" with detail.catchUp = true
+//   "pins"             detail {group, pinned}  the pins a catch-up page carried
 
 const REQUEST_TIMEOUT_MS = 15000;
 const CONNECT_TIMEOUT_MS = 10000;
@@ -388,6 +389,7 @@ export class Connection extends EventTarget {
         return;
       }
       if (group !== this.#watched) return;
+      if (page === 0) this.dispatchEvent(new CustomEvent('pins', { detail: { group, pinned: result.pinned } }));
       const messages = Array.isArray(result.messages) ? result.messages : [];
       for (const message of messages) {
         this.noteSeq(group, message.seq);

@@ -91,6 +91,27 @@ export function messageDay(date) {
   return longYearFormat.format(date);
 }
 
+/** "14:05" today, "Yesterday", "Mon" within the week, else "9 Dec" (or "9 Dec 2025"). */
+export function listTime(iso) {
+  const date = toDate(iso);
+  if (!date) return '';
+  const days = -daysFromToday(date);
+  if (days === 0) return clockTime(date);
+  if (days === 1) return 'Yesterday';
+  if (days > 1 && days < 7) return new Intl.DateTimeFormat('en-GB', { weekday: 'short' }).format(date);
+  if (date.getFullYear() === new Date().getFullYear()) {
+    return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short' }).format(date);
+  }
+  return shortYearFormat.format(date);
+}
+
+/** A group list's line about its latest message: { text: "Jo M: start of text", time: "14:05" }, empty when there is none. */
+export function lastMessageLine(last) {
+  if (!last) return { text: '', time: '' };
+  const text = last.deleted ? 'message deleted' : shorten(String(last.excerpt || '').replace(/\s+/g, ' ').trim(), 80);
+  return { text: `${displayName(last.author)}: ${text}`, time: listTime(last.created_at) };
+}
+
 /** "today at 14:05", "yesterday at 09:10", "tomorrow at 07:00", "Fri 12 Dec at 16:00". */
 export function relativeDateTime(iso) {
   const date = toDate(iso);

@@ -1,11 +1,13 @@
-// The groups list: the "Groups" navigation with each group's link, region,
-// membership state and unread badge.
+// The groups list: the "Groups" navigation with each group's link, what was
+// said last ("Jo M: start of text · 14:05"), region, member count, membership
+// state and unread badge.
 //
-// Each link's accessible name is exactly the group's name; region, state and
-// unread count are in a separate element that describes the link.
+// Each link's accessible name is exactly the group's name; the last message,
+// region, state and unread count are in separate elements that describe it.
 
 import { hueClass, initial } from './avatar.js';
 import { byId, h } from './dom.js';
+import { lastMessageLine, plural } from './format.js';
 
 function isActive(group) {
   return Boolean(group && group.my_membership && group.my_membership.status === 'active');
@@ -35,6 +37,7 @@ export class Groups extends EventTarget {
   constructor({ conn }) {
     super();
     this.#conn = conn;
+    conn.addEventListener('message.deleted', (event) => this.#noteDeleted(event.detail));
     conn.addEventListener('group.retention_changed', (event) => {
       const detail = event.detail;
       if (detail) this.setRetention(detail.group, detail.retention_days);
@@ -101,11 +104,32 @@ export class Groups extends EventTarget {
     const group = this.get(message.group);
     if (!group) return;
     const known = Number.isInteger(group.last_seq) ? group.last_seq : 0;
+    const last = group.last_message;
+    if (!last || !Number.isInteger(last.seq) || last.seq < message.seq) {
+      group.last_message = {
+        id: message.id,
+        seq: message.seq,
+        author: message.author,
+        excerpt: message.text || '',
+        created_at: message.created_at,
+        deleted: Boolean(message.deleted),
+      };
+      if (message.seq <= known) this.#render();
+    }
     if (message.seq <= known) return;
     group.last_seq = message.seq;
     if (!mine && isActive(group) && group.id !== this.#selected && message.kind !== 'system') {
       group.unread = (group.unread || 0) + 1;
     }
+    this.#render();
+  }
+
+  #noteDeleted(detail) {
+    const group = detail && this.get(detail.group);
+    const last = group && group.last_message;
+    if (!last || last.id !== detail.message) return;
+    last.deleted = true;
+    last.excerpt = '';
     this.#render();
   }
 
@@ -198,13 +222,20 @@ export class Groups extends EventTarget {
     const metaId = `group-${group.id}-meta`;
     const link = h('a', { class: 'group-link', href: `#/groups/${group.id}`, 'aria-describedby': metaId });
     const avatar = h('span', { class: `avatar ${hueClass(group.id)}`, 'aria-hidden': 'true' });
+    const lastId = `group-${group.id}-last`;
+    link.setAttribute('aria-describedby', `${lastId} ${metaId}`);
+    const lastText = h('span', { class: 'group-last-text' });
+    const lastTime = h('span', { class: 'group-last-time' });
+    // The time stays in view however long the text: only the text is cut short on screen.
+    const last = h('span', { class: 'group-last', id: lastId }, lastText, lastTime);
     const region = h('span', { class: 'group-region' });
+    const members = h('span', { class: 'group-members' });
     const state = h('span', { class: 'group-state' });
     const unreadText = h('span', { class: 'visually-hidden' });
-    const meta = h('span', { class: 'group-meta', id: metaId }, region, state, unreadText);
+    const meta = h('span', { class: 'group-meta', id: metaId }, region, members, state, unreadText);
     const badge = h('span', { class: 'badge', 'aria-hidden': 'true' });
-    const li = h('li', { class: 'group-item' }, avatar, h('span', { class: 'group-text' }, link, meta), badge);
-    item = { li, link, avatar, region, state, unreadText, badge };
+    const li = h('li', { class: 'group-item' }, avatar, h('span', { class: 'group-text' }, link, last, meta), badge);
+    item = { li, link, avatar, last, lastText, lastTime, region, members, state, unreadText, badge };
     this.#items.set(group.id, item);
     return item;
   }
@@ -214,7 +245,16 @@ export class Groups extends EventTarget {
     const unread = selected ? 0 : group.unread || 0;
     if (item.link.textContent !== group.name) item.link.textContent = group.name;
     item.avatar.textContent = initial(group.name);
+    const line = lastMessageLine(group.last_message);
+    if (item.lastText.textContent !== line.text) item.lastText.textContent = line.text;
+    item.lastTime.textContent = line.time ? ` · ${line.time}` : '';
+    item.last.hidden = !line.text;
     item.region.textContent = group.region || '';
+    // Only for those who may see it: null for outsiders of a private group.
+    item.members.textContent = Number.isInteger(group.member_count)
+      ? plural(group.member_count, 'member', 'members')
+      : '';
+    item.members.hidden = !item.members.textContent;
     const states = [];
     if (group.visibility === 'private') states.push('Private');
     if (isPending(group)) states.push('Request sent');

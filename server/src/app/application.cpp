@@ -36,6 +36,7 @@ application::application(net::io_context& io, server::options settings)
     auto db = storage::open_database(opts.database, storage::access::read_only);
     hub.load(db);
     recent.load(db, hub.group_ids());
+    pins.load(db, hub);
 }
 
 } // namespace carecircle::server

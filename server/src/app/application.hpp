@@ -5,6 +5,7 @@
 #include "carecircle/storage/writer.hpp"
 #include "hub/hub.hpp"
 #include "hub/limits.hpp"
+#include "hub/pinned_messages.hpp"
 #include "hub/recent_messages.hpp"
 #include "settings/metrics.hpp"
 #include "settings/options.hpp"
@@ -35,6 +36,7 @@ struct application {
     server::hub hub;
     server::limits limits{opts};
     recent_messages recent{opts.history_window};
+    pinned_messages pins;
     // After the hub: what waits here holds sessions, which leave the hub when they go.
     deferred_flushes flushes{ioc};
 };

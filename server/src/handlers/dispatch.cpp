@@ -13,6 +13,7 @@ const handler_table& handlers() {
         add_join_request_handlers(t);
         add_member_handlers(t);
         add_message_moderation_handlers(t);
+        add_pin_handlers(t);
         add_report_handlers(t);
         add_moderation_log_handlers(t);
         add_meetup_handlers(t);

@@ -9,6 +9,18 @@ namespace carecircle::server {
 namespace json = boost::json;
 namespace {
 
+// From memory, so a list of many groups costs no query per group.
+json::value last_message(const request_context& ctx, GroupId group) {
+    const auto message = ctx.app->recent.last(group);
+    if (!message) {
+        return nullptr;
+    }
+    const auto author = ctx.app->hub.find_user(message->author.id)
+                            .value_or(User{message->author.id, message->author.username,
+                                           message->author.display_name, site_role::member});
+    return protocol::last_message_to_json(*message, author);
+}
+
 void groups_list(const request_context& ctx) {
     json::array groups;
     for (const auto& group : ctx.app->hub.list_groups(ctx.user)) {
@@ -16,7 +28,9 @@ void groups_list(const request_context& ctx) {
             group.visibility == group_visibility::public_group ||
             (group.my_membership && group.my_membership->status == membership_status::active) ||
             ctx.user.role != site_role::member;
-        groups.push_back(protocol::to_json(group, details));
+        auto out = protocol::to_json(group, details);
+        out["last_message"] = details ? last_message(ctx, group.id) : json::value(nullptr);
+        groups.push_back(std::move(out));
     }
     ctx.reply({{"groups", std::move(groups)}});
 }

@@ -6,9 +6,20 @@
 #include "carecircle/storage/time_codec.hpp"
 #include "handlers/request_context.hpp"
 
+#include <boost/json/serialize.hpp>
+
 namespace carecircle::server {
 namespace json = boost::json;
 namespace {
+
+std::vector<std::string_view> views_of(const std::vector<pinned_messages::encoded>& pins) {
+    std::vector<std::string_view> views;
+    views.reserve(pins.size());
+    for (const auto& pin : pins) {
+        views.emplace_back(*pin);
+    }
+    return views;
+}
 
 void messages_send(const request_context& ctx, protocol::messages_send req) {
     const auto access = ctx.app->hub.access(req.group, ctx.user);
@@ -62,15 +73,18 @@ void messages_history(const request_context& ctx, protocol::messages_history req
         return ctx.fail(*problem);
     }
     const storage::history_query query{req.group, req.before, req.after, req.limit};
+    // Every page carries the group's pins, so a client that catches up learns of them too.
+    auto pins = ctx.app->pins.of(req.group);
     if (const auto page = ctx.app->recent.find(query)) {
         std::vector<std::string_view> messages;
         messages.reserve(page->messages.size());
         for (const auto& message : page->messages) {
             messages.emplace_back(*message);
         }
-        return ctx.reply_encoded(protocol::encode_history_reply(ctx.id, messages, page->has_more));
+        return ctx.reply_encoded(
+            protocol::encode_history_reply(ctx.id, messages, page->has_more, views_of(pins)));
     }
-    read(ctx, "history could not be read", [ctx, query](SQLite::Database& db) {
+    read(ctx, "history could not be read", [ctx, query, pins](SQLite::Database& db) {
         // A read-pool thread keeps its one connection for life, so the statements prepared on
         // it can stay with the thread.
         thread_local std::unique_ptr<storage::history_reader> reader;
@@ -78,12 +92,14 @@ void messages_history(const request_context& ctx, protocol::messages_history req
             reader = std::make_unique<storage::history_reader>(db);
         }
         const auto page = reader->read(query);
-        json::array messages;
-        messages.reserve(page.messages.size());
+        std::vector<std::string> encoded;
+        encoded.reserve(page.messages.size());
         for (const auto& message : page.messages) {
-            messages.push_back(protocol::to_json(message));
+            encoded.push_back(json::serialize(protocol::to_json(message)));
         }
-        ctx.reply({{"messages", std::move(messages)}, {"has_more", page.has_more}});
+        const std::vector<std::string_view> messages(encoded.begin(), encoded.end());
+        ctx.reply_encoded(
+            protocol::encode_history_reply(ctx.id, messages, page.has_more, views_of(pins)));
     });
 }
 

@@ -64,6 +64,11 @@ void publish_deleted(const request_context& ctx, const Message& message) {
         make_frame(protocol::encode_event("message.deleted", {{"group", message.group.value},
                                                               {"message", message.id.value},
                                                               {"seq", message.seq.value}})));
+    // The deletion took the pin with it (storage::mark_message_deleted).
+    if (ctx.app->pins.remove(message.group, message.id)) {
+        ctx.app->hub.publish(audience::members_of(message.group),
+                             unpinned_event(message.group, message.id));
+    }
 }
 
 } // namespace carecircle::server

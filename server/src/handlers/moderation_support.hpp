@@ -51,7 +51,7 @@ void commit_then_reply(const request_context& ctx, storage::writer::work work,
                        std::function<void()> after_commit = {});
 
 // After the commit of a deletion: history read from memory and every member connection learn
-// of it.
+// of it, and of its pin going with it.
 void publish_deleted(const request_context& ctx, const Message& message);
 
 } // namespace carecircle::server

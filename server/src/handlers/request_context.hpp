@@ -113,6 +113,7 @@ void add_message_handlers(handler_table& table);
 void add_join_request_handlers(handler_table& table);
 void add_member_handlers(handler_table& table);
 void add_message_moderation_handlers(handler_table& table);
+void add_pin_handlers(handler_table& table);
 void add_report_handlers(handler_table& table);
 void add_moderation_log_handlers(handler_table& table);
 void add_meetup_handlers(handler_table& table);

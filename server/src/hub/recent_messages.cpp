@@ -21,38 +21,70 @@ void recent_messages::fill(window& w, const storage::history_page& latest) const
 }
 
 storage::history_page recent_messages::read_latest(SQLite::Database& db, GroupId group) const {
-    return storage::read_history(db, storage::history_query{group, std::nullopt, std::nullopt,
-                                                            static_cast<int>(per_group_)});
+    // At least one, for the group list, even without a window.
+    const auto limit = static_cast<int>(std::max<std::size_t>(per_group_, 1));
+    return storage::read_history(db,
+                                 storage::history_query{group, std::nullopt, std::nullopt, limit});
 }
 
 void recent_messages::load(SQLite::Database& db, const std::vector<GroupId>& groups) {
-    if (per_group_ == 0) {
-        return;
-    }
     std::unordered_map<GroupId, window> loaded;
+    std::unordered_map<GroupId, Message> last;
     for (const auto group : groups) {
-        fill(loaded[group], read_latest(db, group));
+        const auto latest = read_latest(db, group);
+        if (!latest.messages.empty()) {
+            last.emplace(group, latest.messages.back());
+        }
+        if (per_group_ > 0) {
+            fill(loaded[group], latest);
+        }
     }
     const std::scoped_lock lock(mutex_);
     windows_ = std::move(loaded);
+    last_ = std::move(last);
 }
 
 void recent_messages::replace(GroupId group, const storage::history_page& latest) {
-    if (per_group_ == 0) {
-        return;
-    }
     window fresh;
-    fill(fresh, latest);
+    if (per_group_ > 0) {
+        fill(fresh, latest);
+    }
     const std::scoped_lock lock(mutex_);
-    windows_[group] = std::move(fresh);
+    if (latest.messages.empty()) {
+        last_.erase(group);
+    } else {
+        last_.insert_or_assign(group, latest.messages.back());
+    }
+    if (per_group_ > 0) {
+        windows_[group] = std::move(fresh);
+    }
 }
 
 void recent_messages::forget(GroupId group) {
     const std::scoped_lock lock(mutex_);
     windows_.erase(group);
+    last_.erase(group);
+}
+
+std::optional<Message> recent_messages::last(GroupId group) const {
+    const std::scoped_lock lock(mutex_);
+    const auto found = last_.find(group);
+    if (found == last_.end()) {
+        return std::nullopt;
+    }
+    return found->second;
 }
 
 void recent_messages::append(const Message& message) {
+    {
+        const std::scoped_lock lock(mutex_);
+        const auto known = last_.find(message.group);
+        if (known == last_.end()) {
+            last_.emplace(message.group, message);
+        } else if (known->second.seq < message.seq) {
+            known->second = message;
+        }
+    }
     if (per_group_ == 0) {
         return;
     }
@@ -83,6 +115,10 @@ void recent_messages::mark_deleted(const Message& message) {
     deleted.text.clear();
     auto replacement = encode(deleted);
     const std::scoped_lock lock(mutex_);
+    if (const auto known = last_.find(message.group);
+        known != last_.end() && known->second.id == message.id) {
+        known->second = deleted;
+    }
     const auto found = windows_.find(message.group);
     if (found == windows_.end()) {
         return;

@@ -33,13 +33,17 @@ public:
     // inside the writer's transaction, so nothing committed later is missing from it.
     storage::history_page read_latest(SQLite::Database& db, GroupId group) const;
     void replace(GroupId group, const storage::history_page& latest);
-    // Drops the group's window: its history is read from the database from then on.
+    // Drops the group's window (its history is read from the database from then on) and its
+    // latest message.
     void forget(GroupId group);
 
     // A message just committed. A group without a window gets one at its first message.
     void append(const Message& message);
     // A message just marked deleted: it keeps its place, with no text.
     void mark_deleted(const Message& message);
+
+    // The group's latest message, kept whatever the window's size, for the group list.
+    std::optional<Message> last(GroupId group) const;
 
     struct page {
         std::vector<std::shared_ptr<const std::string>> messages; // encoded, ascending by seq
@@ -65,6 +69,7 @@ private:
     std::size_t per_group_;
     mutable std::mutex mutex_;
     std::unordered_map<GroupId, window> windows_;
+    std::unordered_map<GroupId, Message> last_;
 };
 
 } // namespace carecircle::server

@@ -48,6 +48,13 @@ void expire_chunk(application& app, const std::shared_ptr<group_sweep>& sweep) {
                            {{"group", sweep->group.value}});
                 return; // the next sweep tries again
             }
+            // The expired messages' pins went with them.
+            for (const auto message : result->unpinned) {
+                if (app.pins.remove(sweep->group, message)) {
+                    app.hub.publish(audience::members_of(sweep->group),
+                                    unpinned_event(sweep->group, message));
+                }
+            }
             sweep->deleted += result->deleted;
             app.stats.messages_expired += static_cast<std::uint64_t>(result->deleted);
             if (result->more) {

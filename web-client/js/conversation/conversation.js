@@ -14,6 +14,7 @@ import { Composer, MAX_TEXT } from './composer.js';
 import { History, PAGE } from './history.js';
 import { MessageLog } from './message-log.js';
 import { Outbox } from './outbox.js';
+import { PinnedBar } from './pinned-bar.js';
 import { ReadMarker } from './read-marker.js';
 
 /** What a member should know about old messages going, or "" when the group keeps them. */
@@ -31,6 +32,7 @@ export class Conversation extends EventTarget {
   #composer;
   #outbox;
   #reads;
+  #pins;
 
   #placeholder = byId('conv-placeholder');
   #body = byId('conv-body');
@@ -64,10 +66,14 @@ export class Conversation extends EventTarget {
     this.#log = new MessageLog({
       conn,
       getUser,
-      onRendered: (message, el) => this.dispatchEvent(new CustomEvent('message', { detail: { message, el } })),
+      onRendered: (message, el) => {
+        this.#pins.decorate(message, el);
+        this.dispatchEvent(new CustomEvent('message', { detail: { message, el } }));
+      },
       adoptPending: (message) => this.#outbox.adopt(message),
     });
     this.#reads = new ReadMarker({ conn, groups, currentGroup });
+    this.#pins = new PinnedBar({ conn, log: this.#log, currentGroup });
     this.#history = new History({
       conn,
       log: this.#log,
@@ -173,6 +179,7 @@ export class Conversation extends EventTarget {
     // Even an empty group gets caught up after a reconnect.
     this.#conn.noteSeq(groupId, 0);
     this.#history.hasMoreOlder = Boolean(result.has_more);
+    this.#pins.set(result.pinned);
     this.#loaded = true;
     this.#historyDenied = false;
     this.#setNotice('');
@@ -225,6 +232,7 @@ export class Conversation extends EventTarget {
     this.#reads.reset();
     this.#outbox.detach();
     this.#log.clear();
+    this.#pins.clear();
     this.#history.button.hidden = true;
     this.#empty.hidden = true;
     setMessage(this.#error, '');

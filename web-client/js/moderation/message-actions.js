@@ -1,9 +1,10 @@
-// Report and Delete on messages. Every member may report other people's
-// messages and delete their own; moderators may delete any. The buttons show
-// when a message is tapped, or when one of them has keyboard focus.
+// Report, Pin and Delete on messages. Every member may report other people's
+// messages and delete their own; moderators may delete any; organisers and
+// moderators may pin and unpin. The buttons show when a message is tapped, or
+// when one of them has keyboard focus.
 
 import { showNotice } from '../app-notice.js';
-import { byId, h } from '../dom.js';
+import { byId, describeError, h } from '../dom.js';
 import { shorten } from '../format.js';
 import { MAX_REASON, button } from './shared.js';
 
@@ -20,6 +21,23 @@ export class MessageActions {
     this.#ctx = ctx;
     this.#active = active;
     this.#log.addEventListener('click', (event) => this.#onLogClick(event));
+    // What is pinned changed (see conversation/pinned-bar.js), or who may pin did.
+    this.#log.addEventListener('pins', () => this.redecorate());
+    let couldPin = false;
+    ctx.groups.addEventListener('change', () => {
+      if (this.#canPin() !== couldPin) {
+        couldPin = !couldPin;
+        this.redecorate();
+      }
+    });
+  }
+
+  /** Organisers and moderators of the group, and site moderators and admins. */
+  #canPin() {
+    if (this.#ctx.allowed()) return true;
+    const group = this.#ctx.groups.get(this.#ctx.group());
+    const membership = group && group.my_membership;
+    return Boolean(membership && membership.status === 'active' && membership.role === 'organiser');
   }
 
   /** Give a rendered message its Report / Delete buttons. */
@@ -55,6 +73,10 @@ export class MessageActions {
     const which = this.#which(el);
     if (!mine && active) {
       buttons.push(button('Report', 'btn-secondary', () => this.#report(el), which));
+    }
+    if (this.#canPin()) {
+      const pinned = el.classList.contains('is-pinned');
+      buttons.push(button(pinned ? 'Unpin' : 'Pin', 'btn-secondary', () => this.#pin(el, !pinned), which));
     }
     if ((mine && active) || this.#ctx.allowed()) {
       buttons.push(button('Delete', 'btn-danger-quiet', () => this.#delete(el), which));
@@ -119,6 +141,17 @@ export class MessageActions {
     });
     el.classList.remove('is-open');
     if (done) showNotice('Thank you. The moderators will look at your report.');
+  }
+
+  /** The pinned bar shows the outcome, and reads it out, when message.pinned or message.unpinned arrives. */
+  async #pin(el, pin) {
+    const ctx = this.#ctx;
+    el.classList.remove('is-open');
+    try {
+      await ctx.conn.request(pin ? 'messages.pin' : 'messages.unpin', { group: ctx.group(), message: Number(el.dataset.id) });
+    } catch (err) {
+      showNotice(`${pin ? "Couldn't pin that message." : "Couldn't unpin that message."} ${describeError(err)}`);
+    }
   }
 
   async #delete(el) {

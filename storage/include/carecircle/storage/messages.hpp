@@ -57,6 +57,7 @@ private:
     SQLite::Statement after_;
 };
 std::optional<Message> find_message(SQLite::Database& db, MessageId id);
+// A deleted message keeps its seq but loses its text, and its pin if it had one.
 void mark_message_deleted(SQLite::Database& db, MessageId id);
 
 } // namespace carecircle::storage

@@ -4,12 +4,14 @@
 
 #include <SQLiteCpp/Database.h>
 #include <cstdint>
+#include <vector>
 
 namespace carecircle::storage {
 
 struct expiry_result {
     std::int64_t deleted = 0;
-    bool more = false; // the limit was reached; another call may find more
+    bool more = false;               // the limit was reached; another call may find more
+    std::vector<MessageId> unpinned; // deleted messages that were pinned: their pins went too
 };
 
 // Deletes, oldest first, up to `limit` messages of `group` created before `cutoff`. A message
