@@ -179,6 +179,12 @@ ALTER TABLE memberships DROP COLUMN muted_until;
 ALTER TABLE regional_groups ADD COLUMN retention_days INTEGER
     CHECK (retention_days BETWEEN 1 AND 3650);
 )sql"},
+    // 6: what a moderator told a muted person, and the start of each message a moderator
+    // deleted, kept in the log because deletion wipes the message's text.
+    std::string_view{R"sql(
+ALTER TABLE mutes ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE moderation_log ADD COLUMN message_excerpt TEXT;
+)sql"},
     // Later migrations are appended here, one entry each.
 };
 

@@ -7,7 +7,7 @@
 namespace carecircle::server {
 namespace {
 
-void messages_delete(const request_context& ctx, protocol::message_ref req) {
+void messages_delete(const request_context& ctx, protocol::messages_delete req) {
     const auto access = ctx.app->hub.access(req.group, ctx.user);
     if (auto problem = check_can_read(access)) {
         return ctx.fail(*problem);
@@ -27,9 +27,8 @@ void messages_delete(const request_context& ctx, protocol::message_ref req) {
         }
         std::optional<storage::log_entry> entry;
         if (!author) {
-            entry = log_of(ctx, req.group, "delete");
-            entry->target_user = message->author.id;
-            entry->message = message->id;
+            entry = deletion_log_of(ctx, *message, "delete");
+            entry->reason = req.reason;
         }
         commit_then_reply(
             ctx,
@@ -39,7 +38,12 @@ void messages_delete(const request_context& ctx, protocol::message_ref req) {
                     storage::append_log(write, *entry);
                 }
             },
-            [ctx, message = *message] { publish_deleted(ctx, message); });
+            [ctx, message = *message, entry] {
+                publish_deleted(ctx, message);
+                if (entry) {
+                    tell_author_of_deletion(ctx, message, *entry, entry->reason);
+                }
+            });
     });
 }
 
