@@ -95,7 +95,7 @@ void groups_remove(const request_context& ctx, protocol::groups_remove req) {
     }
     auto entry = log_of(ctx, req.group, "remove");
     entry.target_user = req.user;
-    entry.reason = req.reason;
+    entry.reason = std::move(req.reason);
     take_out(ctx, entry, false);
     commit_removal(ctx, entry, std::nullopt);
 }
