@@ -58,6 +58,7 @@ json::object to_json(const Group& group, bool show_details) {
         // Present only while the viewer is muted, so the usual object stays as PROTOCOL.md has it.
         if (group.muted_until) {
             membership["muted_until"] = format_timestamp(*group.muted_until);
+            membership["mute_reason"] = group.mute_reason;
         }
         out["my_membership"] = std::move(membership);
     } else {

@@ -254,6 +254,18 @@ std::optional<error> read_reason(params_reader& in, std::string& out, bool requi
     return std::nullopt;
 }
 
+// A moderator's reason is shown to the person acted on, in a notice: one line, no control
+// characters.
+std::optional<error> read_moderator_reason(params_reader& in, std::string& out) {
+    if (auto problem = read_reason(in, out, false)) {
+        return problem;
+    }
+    if (validation::has_control_characters(out)) {
+        return make_error(error_code::bad_request, "reason must not contain control characters");
+    }
+    return std::nullopt;
+}
+
 std::optional<error> read_time(params_reader& in, std::string_view key,
                                std::optional<timestamp>& out) {
     std::optional<std::string> text;
@@ -278,10 +290,24 @@ std::optional<error> decode(const json::object& params, groups_ban& out) {
     params_reader in(params);
     in.id("group", out.group);
     in.id("user", out.user);
-    if (auto problem = read_reason(in, out.reason, false)) {
+    if (auto problem = read_moderator_reason(in, out.reason)) {
         return problem;
     }
     return read_time(in, "until", out.until);
+}
+
+std::optional<error> decode(const json::object& params, groups_remove& out) {
+    params_reader in(params);
+    in.id("group", out.group);
+    in.id("user", out.user);
+    return read_moderator_reason(in, out.reason);
+}
+
+std::optional<error> decode(const json::object& params, messages_delete& out) {
+    params_reader in(params);
+    in.id("group", out.group);
+    in.id("message", out.message);
+    return read_moderator_reason(in, out.reason);
 }
 
 std::optional<error> decode(const json::object& params, groups_mute& out) {
@@ -296,7 +322,7 @@ std::optional<error> decode(const json::object& params, groups_mute& out) {
         return make_error(error_code::bad_request, "until is required");
     }
     out.until = *until;
-    return std::nullopt;
+    return read_moderator_reason(in, out.reason);
 }
 
 std::optional<error> decode(const json::object& params, messages_report& out) {

@@ -105,4 +105,15 @@ std::optional<std::string> check_label(std::string_view field, std::string_view 
     return std::nullopt;
 }
 
+std::string excerpt(std::string_view text, std::size_t max) {
+    std::size_t seen = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        // A lead byte starts a code point; cut before the one past `max`.
+        if ((static_cast<unsigned char>(text[i]) & 0xc0) != 0x80 && seen++ == max) {
+            return std::string(text.substr(0, i)) + "\u2026";
+        }
+    }
+    return std::string(text);
+}
+
 } // namespace carecircle::validation

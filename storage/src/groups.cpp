@@ -89,7 +89,7 @@ void set_last_read(SQLite::Database& db, GroupId group, UserId user, Seq seq) {
 }
 
 void set_muted_until(SQLite::Database& db, GroupId group, UserId user,
-                     std::optional<timestamp> until) {
+                     std::optional<timestamp> until, const std::string& reason) {
     if (!until) {
         SQLite::Statement remove(db, "DELETE FROM mutes WHERE group_id = ? AND user_id = ?");
         remove.bind(1, group.value);
@@ -98,21 +98,23 @@ void set_muted_until(SQLite::Database& db, GroupId group, UserId user,
         return;
     }
     SQLite::Statement upsert(
-        db, "INSERT INTO mutes (group_id, user_id, until) VALUES (?, ?, ?) "
-            "ON CONFLICT (group_id, user_id) DO UPDATE SET until = excluded.until");
+        db, "INSERT INTO mutes (group_id, user_id, until, reason) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (group_id, user_id) DO UPDATE SET until = excluded.until, "
+            "reason = excluded.reason");
     upsert.bind(1, group.value);
     upsert.bind(2, user.value);
     upsert.bind(3, to_db(*until));
+    upsert.bind(4, reason);
     upsert.exec();
 }
 
 std::vector<mute_record> load_mutes(SQLite::Database& db) {
-    SQLite::Statement query(db, "SELECT group_id, user_id, until FROM mutes");
+    SQLite::Statement query(db, "SELECT group_id, user_id, until, reason FROM mutes");
     std::vector<mute_record> mutes;
     while (query.executeStep()) {
-        mutes.push_back(mute_record{GroupId{query.getColumn(0).getInt64()},
-                                    UserId{query.getColumn(1).getInt64()},
-                                    timestamp_from_db(query.getColumn(2).getInt64())});
+        mutes.push_back(mute_record{
+            GroupId{query.getColumn(0).getInt64()}, UserId{query.getColumn(1).getInt64()},
+            timestamp_from_db(query.getColumn(2).getInt64()), query.getColumn(3).getString()});
     }
     return mutes;
 }

@@ -202,6 +202,12 @@ ALTER TABLE messages ADD COLUMN pinned_at INTEGER;
 ALTER TABLE messages ADD COLUMN pinned_by INTEGER REFERENCES users (id);
 CREATE INDEX messages_pinned ON messages (group_id, pinned_at) WHERE pinned_at IS NOT NULL;
 )sql"},
+    // 8: what a moderator told a muted person, and the start of each message a moderator
+    // deleted, kept in the log because deletion wipes the message's text.
+    std::string_view{R"sql(
+ALTER TABLE mutes ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE moderation_log ADD COLUMN message_excerpt TEXT;
+)sql"},
     // Later migrations are appended here, one entry each.
 };
 

@@ -131,8 +131,8 @@ void resolve_report(SQLite::Database& db, ReportId id, UserId moderator, bool me
 
 void append_log(SQLite::Database& db, const log_entry& entry) {
     SQLite::Statement insert(db, "INSERT INTO moderation_log (group_id, actor_id, action, "
-                                 "target_user, message_id, reason, until, created_at) "
-                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                                 "target_user, message_id, reason, until, created_at, "
+                                 "message_excerpt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert.bind(1, entry.group.value);
     insert.bind(2, entry.actor.value);
     insert.bind(3, entry.action);
@@ -145,13 +145,16 @@ void append_log(SQLite::Database& db, const log_entry& entry) {
     insert.bind(6, entry.reason);
     bind_optional_time(insert, 7, entry.until);
     insert.bind(8, to_db(entry.created_at));
+    if (entry.excerpt) {
+        insert.bind(9, *entry.excerpt);
+    }
     insert.exec();
 }
 
 std::vector<log_entry> read_log(SQLite::Database& db, GroupId group,
                                 std::optional<std::int64_t> before, int limit) {
     SQLite::Statement query(db, "SELECT id, group_id, actor_id, action, target_user, message_id, "
-                                "reason, until, created_at FROM moderation_log "
+                                "reason, until, created_at, message_excerpt FROM moderation_log "
                                 "WHERE group_id = ? AND id < ? ORDER BY id DESC LIMIT ?");
     query.bind(1, group.value);
     query.bind(2, before.value_or(INT64_MAX));
@@ -172,6 +175,9 @@ std::vector<log_entry> read_log(SQLite::Database& db, GroupId group,
         e.reason = query.getColumn(6).getString();
         e.until = optional_time(query.getColumn(7));
         e.created_at = timestamp_from_db(query.getColumn(8).getInt64());
+        if (!query.getColumn(9).isNull()) {
+            e.excerpt = query.getColumn(9).getString();
+        }
         entries.push_back(std::move(e));
     }
     return entries;

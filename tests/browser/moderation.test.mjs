@@ -224,7 +224,7 @@ test('a moderator manages a member: role, mute, removal and a ban', { timeout: T
   await item(dialog, '@sam').getByRole('button', { name: 'Manage Sam', exact: true }).click();
   await item(dialog, '@sam').getByRole('button', { name: 'Ban', exact: true }).click();
   await answer(mod.page, 'Ban Sam?', 'Ban', { 'How long': 'For 1 day', 'Reason (optional)': 'Kept posting adverts' });
-  await notice(sam.page, 'You were removed from Nottingham by a moderator.').waitFor();
+  await notice(sam.page, /^You were banned from Nottingham until tomorrow at \d\d:\d\d: Kept posting adverts\./).waitFor();
   await openGroup(sam.page, PUBLIC_GROUP);
   await sam.page.getByRole('button', { name: 'Join', exact: true }).click();
   await sam.page.getByRole('alert').filter({ hasText: /banned from this group until/ }).waitFor();

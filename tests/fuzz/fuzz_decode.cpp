@@ -35,6 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     decode_as<protocol::groups_set_role>(params);
     decode_as<protocol::groups_ban>(params);
     decode_as<protocol::groups_mute>(params);
+    decode_as<protocol::groups_remove>(params);
+    decode_as<protocol::messages_delete>(params);
     decode_as<protocol::messages_send>(params);
     decode_as<protocol::messages_history>(params);
     decode_as<protocol::messages_mark_read>(params);

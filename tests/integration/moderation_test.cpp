@@ -288,7 +288,11 @@ TEST_F(Moderation, RemovedMembersOpenConnectionsHearNothingMoreFromTheGroup) {
               json::object{});
     for (auto* ws : {&phone, &laptop}) {
         EXPECT_EQ(ws->next_event("membership.removed"),
-                  (json::object{{"event", "membership.removed"}, {"group", c.group}}));
+                  (json::object{{"event", "membership.removed"},
+                                {"group", c.group},
+                                {"reason", ""},
+                                {"banned", false},
+                                {"until", nullptr}}));
         drain(*ws);
     }
 
@@ -554,8 +558,10 @@ TEST_F(Moderation, MutedMemberCanReadButNotSend) {
     EXPECT_EQ(admin_ws().call("groups.mute",
                               {{"group", c.group}, {"user", c.amy.id()}, {"until", until}}),
               json::object{});
-    EXPECT_EQ(amy.next_event("membership.muted"),
-              (json::object{{"event", "membership.muted"}, {"group", c.group}, {"until", until}}));
+    EXPECT_EQ(
+        amy.next_event("membership.muted"),
+        (json::object{
+            {"event", "membership.muted"}, {"group", c.group}, {"until", until}, {"reason", ""}}));
 
     const auto refused = amy.request("messages.send", {{"group", c.group}, {"text", "But why?"}});
     EXPECT_EQ(error_code_of(refused), "forbidden") << refused;
@@ -572,6 +578,7 @@ TEST_F(Moderation, MutedMemberCanReadButNotSend) {
 
     json::object muted_membership = membership("member", "active");
     muted_membership["muted_until"] = until;
+    muted_membership["mute_reason"] = "";
     EXPECT_EQ(listed_group(amy, c.group).at("my_membership"), json::value(muted_membership));
     EXPECT_EQ(listed_group(ben, c.group).at("my_membership"),
               json::value(membership("member", "active")))

@@ -137,11 +137,19 @@ void groups_members(const request_context& ctx, protocol::group_ref req) {
     } else if (!access.group_exists) {
         return ctx.fail(error_code::not_found, "no such group");
     }
+    // Who is muted is a moderation matter: only those who can lift a mute see it.
+    const bool moderator = !check_group_role(access, group_role::moderator);
     json::array members;
     for (const auto& member : ctx.app->hub.active_members(req.group)) {
-        members.push_back(json::object{{"user", protocol::to_json(member.user)},
-                                       {"role", to_string(member.role)},
-                                       {"online", member.online}});
+        json::object entry{{"user", protocol::to_json(member.user)},
+                           {"role", to_string(member.role)},
+                           {"online", member.online}};
+        if (moderator) {
+            entry["muted_until"] = member.muted_until
+                                       ? json::value(format_timestamp(*member.muted_until))
+                                       : json::value(nullptr);
+        }
+        members.push_back(std::move(entry));
     }
     ctx.reply({{"members", std::move(members)}});
 }

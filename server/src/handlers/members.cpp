@@ -44,11 +44,15 @@ void groups_set_role(const request_context& ctx, protocol::groups_set_role req) 
 
 // Removing and banning take the person out of the group's fan-out before the write commits:
 // what the group says next must not reach them, even for the few milliseconds of a commit.
-void take_out(const request_context& ctx, GroupId group, UserId user) {
-    ctx.app->hub.remove_membership(group, user);
-    ctx.app->hub.publish(
-        audience::person(user),
-        make_frame(protocol::encode_event("membership.removed", {{"group", group.value}})));
+// They are told why (the log entry's reason) and, for a ban, until when.
+void take_out(const request_context& ctx, const storage::log_entry& entry, bool banned) {
+    ctx.app->hub.remove_membership(entry.group, *entry.target_user);
+    ctx.app->hub.publish(audience::person(*entry.target_user),
+                         make_frame(protocol::encode_event(
+                             "membership.removed", {{"group", entry.group.value},
+                                                    {"reason", entry.reason},
+                                                    {"banned", banned},
+                                                    {"until", time_or_null(entry.until)}})));
 }
 
 // Ends the membership named by the log entry (with a ban when given), gives up the person's
@@ -82,7 +86,7 @@ std::optional<error> check_not_last_moderator(const request_context& ctx, GroupI
     return std::nullopt;
 }
 
-void groups_remove(const request_context& ctx, protocol::group_member_ref req) {
+void groups_remove(const request_context& ctx, protocol::groups_remove req) {
     if (auto problem = check_target(ctx, req.group, req.user, false)) {
         return ctx.fail(*problem);
     }
@@ -91,7 +95,8 @@ void groups_remove(const request_context& ctx, protocol::group_member_ref req) {
     }
     auto entry = log_of(ctx, req.group, "remove");
     entry.target_user = req.user;
-    take_out(ctx, req.group, req.user);
+    entry.reason = std::move(req.reason);
+    take_out(ctx, entry, false);
     commit_removal(ctx, entry, std::nullopt);
 }
 
@@ -116,7 +121,7 @@ void groups_ban(const request_context& ctx, protocol::groups_ban req) {
     entry.reason = req.reason;
     entry.until = req.until;
     if (ctx.app->hub.membership(req.group, req.user)) {
-        take_out(ctx, req.group, req.user);
+        take_out(ctx, entry, true);
     }
     ctx.app->hub.put_ban(ban);
     commit_removal(ctx, entry, ban);
@@ -147,18 +152,27 @@ void groups_mute(const request_context& ctx, protocol::groups_mute req) {
     auto entry = log_of(ctx, req.group, until ? "mute" : "unmute");
     entry.target_user = req.user;
     entry.until = until;
+    entry.reason = req.reason;
     commit_then_reply(
         ctx,
         [req, entry, until](SQLite::Database& db) {
-            storage::set_muted_until(db, req.group, req.user, until);
+            storage::set_muted_until(db, req.group, req.user, until, req.reason);
             storage::append_log(db, entry);
         },
         [ctx, req, until] {
-            ctx.app->hub.set_muted_until(req.group, req.user, until);
+            ctx.app->hub.set_muted_until(req.group, req.user, until, req.reason);
             ctx.app->hub.publish(audience::person(req.user),
-                                 make_frame(protocol::encode_event(
-                                     "membership.muted", {{"group", req.group.value},
-                                                          {"until", time_or_null(until)}})));
+                                 make_frame(protocol::encode_event("membership.muted",
+                                                                   {{"group", req.group.value},
+                                                                    {"until", time_or_null(until)},
+                                                                    {"reason", req.reason}})));
+            // The group's other moderators keep their member lists in step.
+            ctx.app->hub.publish(
+                audience::moderators_of(req.group),
+                make_frame(protocol::encode_event("member.muted",
+                                                  {{"group", req.group.value},
+                                                   {"user", user_or_null(ctx.app->hub, req.user)},
+                                                   {"until", time_or_null(until)}})));
         });
 }
 

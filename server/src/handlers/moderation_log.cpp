@@ -19,7 +19,8 @@ void moderation_log(const request_context& ctx, protocol::moderation_log_query r
                 {"message", e.message ? json::value(e.message->value) : json::value(nullptr)},
                 {"reason", e.reason},
                 {"until", time_or_null(e.until)},
-                {"created_at", format_timestamp(e.created_at)}});
+                {"created_at", format_timestamp(e.created_at)},
+                {"excerpt", e.excerpt ? json::value(*e.excerpt) : json::value(nullptr)}});
         }
         ctx.reply({{"entries", std::move(entries)}});
     });

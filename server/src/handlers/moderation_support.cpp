@@ -1,5 +1,6 @@
 #include "handlers/moderation_support.hpp"
 
+#include "carecircle/protocol/validation.hpp"
 #include "carecircle/storage/time_codec.hpp"
 
 namespace carecircle::server {
@@ -69,6 +70,31 @@ void publish_deleted(const request_context& ctx, const Message& message) {
         ctx.app->hub.publish(audience::members_of(message.group),
                              unpinned_event(message.group, message.id));
     }
+}
+
+namespace {
+// Enough to recognise a message by, short enough for one line of the log.
+constexpr std::size_t excerpt_code_points = 80;
+} // namespace
+
+storage::log_entry deletion_log_of(const request_context& ctx, const Message& message,
+                                   std::string action) {
+    auto entry = log_of(ctx, message.group, std::move(action));
+    entry.target_user = message.author.id;
+    entry.message = message.id;
+    entry.excerpt = validation::excerpt(message.text, excerpt_code_points);
+    return entry;
+}
+
+void tell_author_of_deletion(const request_context& ctx, const Message& message,
+                             const storage::log_entry& entry, const std::string& reason) {
+    ctx.app->hub.publish(audience::person(message.author.id),
+                         make_frame(protocol::encode_event("message.deleted_by_moderator",
+                                                           {{"group", message.group.value},
+                                                            {"message", message.id.value},
+                                                            {"seq", message.seq.value},
+                                                            {"excerpt", entry.excerpt.value_or("")},
+                                                            {"reason", reason}})));
 }
 
 } // namespace carecircle::server

@@ -54,4 +54,14 @@ void commit_then_reply(const request_context& ctx, storage::writer::work work,
 // of it, and of its pin going with it.
 void publish_deleted(const request_context& ctx, const Message& message);
 
+// A log entry for a moderator's deletion of `message`: it names the author and keeps the start
+// of the text, which deletion wipes.
+storage::log_entry deletion_log_of(const request_context& ctx, const Message& message,
+                                   std::string action);
+
+// After the commit of a moderator's deletion: the author's connections are told which message
+// went and why (the entry's excerpt and the reason given, empty when none was).
+void tell_author_of_deletion(const request_context& ctx, const Message& message,
+                             const storage::log_entry& entry, const std::string& reason);
+
 } // namespace carecircle::server

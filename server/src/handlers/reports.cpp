@@ -67,11 +67,12 @@ void reports_resolve(const request_context& ctx, protocol::reports_resolve req) 
         if (report->resolved) {
             return ctx.fail(error_code::conflict, "that report is already resolved");
         }
-        auto entry = log_of(ctx, report->group, "resolve");
+        const bool delete_message = req.delete_message && !message->deleted;
+        auto entry = delete_message ? deletion_log_of(ctx, *message, "resolve")
+                                    : log_of(ctx, report->group, "resolve");
         entry.target_user = message->author.id;
         entry.message = message->id;
         entry.reason = req.delete_message ? "delete_message" : "dismiss";
-        const bool delete_message = req.delete_message && !message->deleted;
         commit_then_reply(
             ctx,
             [req, entry, delete_message, message_id = message->id,
@@ -83,9 +84,11 @@ void reports_resolve(const request_context& ctx, protocol::reports_resolve req) 
                                         storage::now());
                 storage::append_log(write, entry);
             },
-            [ctx, delete_message, message = *message] {
+            [ctx, delete_message, message = *message, entry] {
                 if (delete_message) {
                     publish_deleted(ctx, message);
+                    // reports.resolve takes no reason: the report's own stays with moderators.
+                    tell_author_of_deletion(ctx, message, entry, "");
                 }
             });
     });

@@ -29,7 +29,7 @@ void hub::load(SQLite::Database& db) {
         }
     }
     for (const auto& mute : storage::load_mutes(db)) {
-        mutes_[{mute.group, mute.user}] = mute.until;
+        mutes_[{mute.group, mute.user}] = mute_state{mute.until, mute.reason};
     }
     for (auto& ban : storage::load_bans(db)) {
         bans_[{ban.group, ban.user}] = std::move(ban);
@@ -142,7 +142,7 @@ group_access hub::access(GroupId group, const User& user) const {
     result.group_exists = true;
     result.visibility = it->second.info.visibility;
     if (auto mute = mutes_.find({group, user.id}); mute != mutes_.end()) {
-        result.muted_until = mute->second;
+        result.muted_until = mute->second.until;
     }
     if (auto m = it->second.members.find(user.id); m != it->second.members.end()) {
         result.membership = m->second.membership;
@@ -163,8 +163,9 @@ Group hub::to_group(const group_state& state, const User& viewer, timestamp now)
     if (auto m = state.members.find(viewer.id); m != state.members.end()) {
         group.my_membership = m->second.membership;
         if (auto mute = mutes_.find({state.info.id, viewer.id});
-            mute != mutes_.end() && mute->second > now) {
-            group.muted_until = mute->second;
+            mute != mutes_.end() && mute->second.until > now) {
+            group.muted_until = mute->second.until;
+            group.mute_reason = mute->second.reason;
         }
         if (m->second.membership.status == membership_status::active) {
             group.unread =
@@ -195,6 +196,7 @@ std::optional<Group> hub::group_for(GroupId group, const User& viewer) const {
 }
 
 std::vector<member_view> hub::active_members(GroupId group) const {
+    const auto now = storage::now();
     std::lock_guard lock(mutex_);
     std::vector<member_view> members;
     auto it = groups_.find(group);
@@ -210,7 +212,12 @@ std::vector<member_view> hub::active_members(GroupId group) const {
             continue;
         }
         const bool online = connections_.contains(user_id);
-        members.push_back(member_view{user->second, state.membership.role, online});
+        std::optional<timestamp> muted_until;
+        if (auto mute = mutes_.find({group, user_id});
+            mute != mutes_.end() && mute->second.until > now) {
+            muted_until = mute->second.until;
+        }
+        members.push_back(member_view{user->second, state.membership.role, online, muted_until});
     }
     return members;
 }
@@ -273,10 +280,11 @@ std::optional<storage::ban_record> hub::active_ban(GroupId group, UserId user, t
     return it->second;
 }
 
-void hub::set_muted_until(GroupId group, UserId user, std::optional<timestamp> until) {
+void hub::set_muted_until(GroupId group, UserId user, std::optional<timestamp> until,
+                          std::string reason) {
     std::lock_guard lock(mutex_);
     if (until) {
-        mutes_[{group, user}] = *until;
+        mutes_[{group, user}] = mute_state{*until, std::move(reason)};
     } else {
         mutes_.erase({group, user});
     }

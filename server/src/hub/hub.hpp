@@ -32,6 +32,12 @@ struct member_view {
     User user;
     group_role role = group_role::member;
     bool online = false;
+    std::optional<timestamp> muted_until; // while the mute lasts
+};
+
+struct mute_state {
+    timestamp until;
+    std::string reason;
 };
 
 // The state every request consults, kept in memory so permission checks and fan-out never
@@ -71,7 +77,8 @@ public:
     void set_retention(GroupId group, std::optional<std::chrono::days> retention);
     // The groups that keep messages for a limited time, with that time.
     std::vector<std::pair<GroupId, std::chrono::days>> retention_policies() const;
-    void set_muted_until(GroupId group, UserId user, std::optional<timestamp> until);
+    void set_muted_until(GroupId group, UserId user, std::optional<timestamp> until,
+                         std::string reason = {});
     void put_ban(const storage::ban_record& ban);
     void remove_ban(GroupId group, UserId user);
     void put_membership(const storage::membership_record& membership);
@@ -104,7 +111,7 @@ private:
     std::unordered_map<std::string, UserId> sessions_;
     std::map<GroupId, group_state> groups_;
     std::map<std::pair<GroupId, UserId>, storage::ban_record> bans_;
-    std::map<std::pair<GroupId, UserId>, timestamp> mutes_;
+    std::map<std::pair<GroupId, UserId>, mute_state> mutes_;
     std::unordered_map<UserId, std::vector<std::weak_ptr<connection>>> connections_;
 };
 

@@ -1,9 +1,10 @@
 // The Members tab: everyone in the group, moderators first and then who is
-// online, with a filter and, per person, Manage: role, mute, remove and ban.
+// online, with a filter and, per person, who is muted until when and Manage:
+// role, mute, remove and ban, each with an optional reason the person sees.
 
 import { describeError, h, setMessage } from '../dom.js';
-import { displayName, plural, relativeDateTime } from '../format.js';
-import { MAX_REASON, ROLES, ROLE_LABELS, button, list, personAvatar, withArticle } from './shared.js';
+import { displayName, plural, relativeDateTime, toDate } from '../format.js';
+import { MAX_REASON, ROLES, ROLE_LABELS, button, list, personAvatar, reasonParam, withArticle } from './shared.js';
 
 const HOUR_MS = 3600000;
 const DAY_MS = 24 * HOUR_MS;
@@ -19,6 +20,18 @@ const BAN_CHOICES = [
   ['For 30 days', String(30 * DAY_MS)],
 ];
 const ROLE_ORDER = { moderator: 0, organiser: 1, member: 2 };
+// setTimeout fires at once for delays beyond this.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function reasonField(hint) {
+  return { name: 'reason', kind: 'textarea', label: 'Reason (optional)', hint, maxlength: MAX_REASON };
+}
+
+/** The end of a member's mute while it lasts, else null. */
+function mutedUntil(member) {
+  const until = member.muted_until ? toDate(member.muted_until) : null;
+  return until && until.getTime() > Date.now() ? until : null;
+}
 
 export class Members {
   #ctx;
@@ -29,12 +42,15 @@ export class Members {
   #filter = h('input', { id: 'mod-member-filter', type: 'search', autocomplete: 'off', spellcheck: 'false' });
   #list = h('ul', { class: 'mod-list' });
   #empty = h('p', { class: 'mod-empty', hidden: true });
+  #muteTimer = 0;
 
   /** onTakenOut(): someone was removed or banned, so the log has news. */
   constructor(ctx, { onTakenOut }) {
     this.#ctx = ctx;
     this.#onTakenOut = onTakenOut;
     this.#filter.addEventListener('input', () => this.#render());
+    // Another moderator muted someone, or lifted a mute: the list says so at once.
+    ctx.conn.addEventListener('member.muted', (event) => this.#onMuted(event.detail));
     ctx.dialog.panels.members.append(
       this.#summary,
       h('div', { class: 'field' }, h('label', { for: 'mod-member-filter', text: 'Find a member' }), this.#filter),
@@ -76,7 +92,16 @@ export class Members {
     ctx.dialog.keepFocus();
   }
 
+  #onMuted(detail) {
+    if (!detail || !detail.user || detail.group !== this.#ctx.group() || this.#members === null) return;
+    const member = this.#members.find((m) => m && m.user && m.user.id === detail.user.id);
+    if (!member) return;
+    member.muted_until = detail.until;
+    this.#render();
+  }
+
   #render() {
+    clearTimeout(this.#muteTimer);
     if (this.#members === null) return;
     const me = this.#ctx.getUser();
     const members = this.#members
@@ -101,6 +126,12 @@ export class Members {
     if (focusedId !== null) {
       const manage = this.#list.querySelector(`[aria-controls="mod-member-${focusedId}"]`);
       if (manage) manage.focus({ preventScroll: true });
+    }
+    // Redraw when the first mute ends, so "Muted until" goes with it.
+    const ends = members.map(mutedUntil).filter(Boolean).map((until) => until.getTime());
+    if (ends.length) {
+      const wait = Math.min(MAX_TIMER_MS, Math.min(...ends) - Date.now() + 500);
+      this.#muteTimer = setTimeout(() => this.#render(), wait);
     }
   }
 
@@ -138,6 +169,7 @@ export class Members {
           ' · ',
           presence,
         ),
+        this.#muteLine(member),
       ),
     );
     const item = h('li', { class: 'mod-item mod-member', dataset: { user: user.id } });
@@ -173,16 +205,25 @@ export class Members {
       { id: muteId, class: 'select' },
       MUTE_CHOICES.map(([label, ms]) => h('option', { value: String(ms), text: label })),
     );
+    const muteReasonId = `mod-mute-reason-${user.id}`;
+    const muteReason = h('input', {
+      id: muteReasonId,
+      type: 'text',
+      maxlength: MAX_REASON,
+      autocomplete: 'off',
+      'aria-describedby': `${muteReasonId}-hint`,
+    });
     const mute = button('Mute', 'btn-secondary', () => {
       const until = new Date(Date.now() + Number(muteFor.value)).toISOString();
-      done('groups.mute', { until }, `${name} is muted until ${relativeDateTime(until)}. They can still read.`);
+      const reason = reasonParam(muteReason.value);
+      done('groups.mute', reason ? { until, reason } : { until }, `${name} is muted until ${relativeDateTime(until)}. They can still read.`);
     });
     const unmute = button('Unmute', 'btn-secondary', () =>
       done('groups.mute', { until: new Date().toISOString() }, `${name} can post again.`),
     );
     const remove = button('Remove', 'btn-danger-quiet', () => this.#remove(group, user));
     const ban = button('Ban', 'btn-danger', () => this.#ban(group, user));
-    buttons.push(...roles, muteFor, mute, unmute, remove, ban);
+    buttons.push(...roles, muteFor, muteReason, mute, unmute, remove, ban);
 
     const actions = h(
       'div',
@@ -193,12 +234,26 @@ export class Members {
         { class: 'mod-fieldset' },
         h('legend', { text: 'Mute (they can still read)' }),
         h('div', { class: 'mod-row' }, h('label', { for: muteId, class: 'mod-label', text: 'Mute for' }), muteFor),
+        h(
+          'div',
+          { class: 'field mod-reason-field' },
+          h('label', { for: muteReasonId, class: 'mod-label', text: 'Reason (optional)' }),
+          muteReason,
+          h('p', { id: `${muteReasonId}-hint`, class: 'hint', text: `${name} sees this beside their message box.` }),
+        ),
         h('div', { class: 'mod-row' }, mute, unmute),
       ),
       h('fieldset', { class: 'mod-fieldset' }, h('legend', { text: 'Take out of the group' }), h('div', { class: 'mod-row' }, remove, ban)),
     );
     item.append(h('div', { class: 'mod-member-head' }, person, manage), actions);
     return item;
+  }
+
+  /** "Muted until today at 14:00", while the member is muted (moderators only are told). */
+  #muteLine(member) {
+    const until = mutedUntil(member);
+    if (!until) return null;
+    return h('p', { class: 'mod-muted', text: `Muted until ${relativeDateTime(until.toISOString())}` });
   }
 
   async #remove(group, user) {
@@ -208,9 +263,15 @@ export class Members {
     const done = await ctx.ask({
       title: `Remove ${name}?`,
       text: `${name} stops getting messages from ${groupName} straight away. They can ask to join again; to stop that, ban them instead.`,
+      fields: [reasonField(`${name} sees this. It also goes in the moderation log.`)],
       confirm: 'Remove',
       danger: true,
-      run: () => ctx.conn.request('groups.remove', { group, user: user.id }),
+      run: (values) => {
+        const params = { group, user: user.id };
+        const reason = reasonParam(values.reason);
+        if (reason) params.reason = reason;
+        return ctx.conn.request('groups.remove', params);
+      },
     });
     if (!done) return;
     this.#afterTakenOut(`${name} was removed from the group.`);
@@ -224,19 +285,14 @@ export class Members {
       text: `${name} is taken out of ${ctx.groupLabel(group)} straight away and can't join again until the ban ends.`,
       fields: [
         { name: 'length', kind: 'select', label: 'How long', options: BAN_CHOICES },
-        {
-          name: 'reason',
-          kind: 'textarea',
-          label: 'Reason (optional)',
-          hint: 'Only moderators see this, in the moderation log.',
-          maxlength: MAX_REASON,
-        },
+        reasonField(`${name} sees this. It also goes in the moderation log.`),
       ],
       confirm: 'Ban',
       danger: true,
       run: (values) => {
         const params = { group, user: user.id };
-        if (values.reason.trim()) params.reason = values.reason.trim();
+        const reason = reasonParam(values.reason);
+        if (reason) params.reason = reason;
         if (values.length) params.until = new Date(Date.now() + Number(values.length)).toISOString();
         return ctx.conn.request('groups.ban', params);
       },

@@ -6,7 +6,7 @@
 import { showNotice } from '../app-notice.js';
 import { byId, describeError, h } from '../dom.js';
 import { shorten } from '../format.js';
-import { MAX_REASON, button } from './shared.js';
+import { MAX_REASON, button, reasonParam } from './shared.js';
 
 const PREVIEW_CHARS = 280;
 const NAME_CHARS = 60;
@@ -158,15 +158,24 @@ export class MessageActions {
     const ctx = this.#ctx;
     const group = ctx.group();
     const message = Number(el.dataset.id);
+    const mine = this.#isMine(el);
+    // A moderator deleting someone else's message may tell them why.
+    const fields = mine
+      ? []
+      : [{ name: 'reason', kind: 'textarea', label: 'Reason (optional)', hint: 'The author sees this. It also goes in the moderation log.', maxlength: MAX_REASON }];
     await ctx.ask({
       title: 'Delete this message?',
-      text: this.#isMine(el)
+      text: mine
         ? 'Everyone will see "message deleted" in its place.'
         : 'Everyone will see "message deleted" in its place. This goes in the moderation log.',
       preview: this.#preview(el),
+      fields,
       confirm: 'Delete message',
       danger: true,
-      run: () => ctx.conn.request('messages.delete', { group, message }),
+      run: (values) => {
+        const reason = reasonParam(values.reason);
+        return ctx.conn.request('messages.delete', reason ? { group, message, reason } : { group, message });
+      },
     });
     el.classList.remove('is-open');
   }

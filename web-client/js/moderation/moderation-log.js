@@ -1,11 +1,17 @@
 // The Log tab: what moderators have done in the group, newest first, with
+// the reasons they gave, the start of each message they deleted, and
 // "Lift ban" on bans still in force.
 
 import { describeError, h, setMessage } from '../dom.js';
-import { displayName, relativeDateTime, toDate } from '../format.js';
+import { displayName, quoted, relativeDateTime, toDate } from '../format.js';
 import { button, list, timeEl, withArticle } from './shared.js';
 
 const LOG_PAGE = 50;
+
+/** ": “start of the text…”", for an entry that kept the start of a deleted message. */
+function excerpt(entry) {
+  return entry.excerpt ? [': ', h('span', { class: 'mod-log-excerpt', text: quoted(entry.excerpt) })] : [];
+}
 
 export class ModerationLog {
   #ctx;
@@ -96,6 +102,7 @@ export class ModerationLog {
         break;
       case 'remove':
         text = [actor, ' removed ', whom, ' from the group'];
+        reason = entry.reason || '';
         break;
       case 'ban':
         text = [actor, ' banned ', whom, entry.until ? ` until ${relativeDateTime(entry.until)}` : ' for good'];
@@ -114,10 +121,12 @@ export class ModerationLog {
           until && (!created || until > created)
             ? [actor, ' muted ', whom, ` until ${relativeDateTime(entry.until)}`]
             : [actor, ' lifted ', whom, "'s mute"];
+        reason = entry.reason || '';
         break;
       }
       case 'delete':
-        text = [actor, ' deleted a message by ', whom];
+        text = [actor, ' deleted a message by ', whom, ...excerpt(entry)];
+        reason = entry.reason || '';
         break;
       case 'set_retention':
         text = [actor, entry.reason === 'for good' ? ' set the group to keep messages for good' : ` set the group to delete messages after ${entry.reason}`];
@@ -125,7 +134,7 @@ export class ModerationLog {
       case 'resolve':
         text =
           entry.reason === 'delete_message'
-            ? [actor, ' deleted a reported message by ', whom]
+            ? [actor, ' deleted a reported message by ', whom, ...excerpt(entry)]
             : [actor, ' dismissed a report about a message by ', whom];
         break;
       default:

@@ -1,11 +1,15 @@
 // News about the user's own membership (protocol/README.md, "Events"):
-// approved, rejected, removed, muted, role changed. While muted in the open
-// group the composer is off, with a note saying until when.
+// approved, rejected, removed or banned, muted, role changed, and a message of
+// theirs deleted by a moderator, each with the reason the moderator gave. While
+// muted in the open group the composer is off, with a note saying until when
+// and why.
 
 import { showNotice } from '../app-notice.js';
 import { byId, setMessage } from '../dom.js';
-import { relativeDateTime, toDate } from '../format.js';
-import { ROLES, withArticle } from './shared.js';
+import { quoted, relativeDateTime, shorten, toDate } from '../format.js';
+import { ROLES, withArticle, withReason } from './shared.js';
+
+const EXCERPT_CHARS = 60;
 
 // setTimeout fires at once for delays beyond this.
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -15,6 +19,7 @@ export class OwnMembership {
   #input = byId('composer-input');
   #sendButton = byId('send-button');
   #ctx;
+  // group -> { until: Date, reason }
   #muted = new Map();
   #muteTimer = 0;
 
@@ -26,6 +31,7 @@ export class OwnMembership {
     conn.addEventListener('membership.removed', (event) => this.#onRemoved(event.detail));
     conn.addEventListener('membership.muted', (event) => this.#onMuted(event.detail));
     conn.addEventListener('membership.role_changed', (event) => this.#onRoleChanged(event.detail));
+    conn.addEventListener('message.deleted_by_moderator', (event) => this.#onMessageDeleted(event.detail));
   }
 
   /** Forget every mute (sign-out). */
@@ -41,7 +47,7 @@ export class OwnMembership {
   noteMembership(group, membership) {
     if (group === null || !membership || membership.status !== 'active') return;
     const until = membership.muted_until ? toDate(membership.muted_until) : null;
-    if (until) this.#muted.set(group, until);
+    if (until) this.#muted.set(group, { until, reason: membership.mute_reason || '' });
     else this.#muted.delete(group);
   }
 
@@ -50,17 +56,19 @@ export class OwnMembership {
     clearTimeout(this.#muteTimer);
     const now = Date.now();
     let next = Infinity;
-    for (const [group, until] of this.#muted) {
+    for (const [group, { until }] of this.#muted) {
       if (until.getTime() <= now) this.#muted.delete(group);
       else next = Math.min(next, until.getTime());
     }
     const open = this.#ctx.group();
-    const until = open === null ? undefined : this.#muted.get(open);
-    this.#input.disabled = Boolean(until);
-    this.#sendButton.disabled = Boolean(until);
+    const mute = open === null ? undefined : this.#muted.get(open);
+    this.#input.disabled = Boolean(mute);
+    this.#sendButton.disabled = Boolean(mute);
     setMessage(
       this.#muteNote,
-      until ? `You are muted until ${relativeDateTime(until.toISOString())}. You can still read messages.` : '',
+      mute
+        ? `${withReason(`You are muted until ${relativeDateTime(mute.until.toISOString())}`, mute.reason)} You can still read messages.`
+        : '',
     );
     if (next !== Infinity) this.#muteTimer = setTimeout(() => this.applyMute(), Math.min(MAX_TIMER_MS, next - now + 500));
   }
@@ -79,7 +87,12 @@ export class OwnMembership {
   #onRemoved(detail) {
     if (!detail) return;
     this.#muted.delete(detail.group);
-    showNotice(`You were removed from ${this.#ctx.groupLabel(detail.group)} by a moderator.`);
+    const name = this.#ctx.groupLabel(detail.group);
+    let text = `You were removed from ${name} by a moderator`;
+    if (detail.banned) {
+      text = detail.until ? `You were banned from ${name} until ${relativeDateTime(detail.until)}` : `You were banned from ${name}`;
+    }
+    showNotice(withReason(text, detail.reason));
     if (detail.group === this.#ctx.group()) location.hash = '#/';
     this.applyMute();
   }
@@ -89,13 +102,21 @@ export class OwnMembership {
     const until = detail.until ? toDate(detail.until) : null;
     const name = this.#ctx.groupLabel(detail.group);
     if (until && until.getTime() > Date.now()) {
-      this.#muted.set(detail.group, until);
-      showNotice(`A moderator muted you in ${name} until ${relativeDateTime(detail.until)}. You can still read messages.`);
+      this.#muted.set(detail.group, { until, reason: detail.reason || '' });
+      showNotice(
+        `${withReason(`A moderator muted you in ${name} until ${relativeDateTime(detail.until)}`, detail.reason)} You can still read messages.`,
+      );
     } else {
       this.#muted.delete(detail.group);
       showNotice(`You can post in ${name} again.`);
     }
     this.applyMute();
+  }
+
+  #onMessageDeleted(detail) {
+    if (!detail) return;
+    const which = detail.excerpt ? ` ${quoted(shorten(detail.excerpt, EXCERPT_CHARS))}` : '';
+    showNotice(withReason(`A moderator deleted your message${which} in ${this.#ctx.groupLabel(detail.group)}`, detail.reason));
   }
 
   #onRoleChanged(detail) {

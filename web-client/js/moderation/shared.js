@@ -15,6 +15,21 @@ export function withArticle(role) {
   return role === 'organiser' ? 'an organiser' : `a ${role}`;
 }
 
+/**
+ * A moderator's reason as the server takes it: one line (it is shown in a
+ * notice), trimmed; null when there is none.
+ */
+export function reasonParam(text) {
+  const line = (text || '').replace(/\s+/g, ' ').trim();
+  return line || null;
+}
+
+/** "You were removed from X: reason." — or just "…X." when no reason was given. */
+export function withReason(text, reason) {
+  if (!reason) return `${text}.`;
+  return /[.!?…]$/.test(reason) ? `${text}: ${reason}` : `${text}: ${reason}.`;
+}
+
 /** The server's list, or an empty one when the field is missing. */
 export function list(value) {
   return Array.isArray(value) ? value : [];

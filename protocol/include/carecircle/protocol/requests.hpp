@@ -89,6 +89,20 @@ struct message_ref {
     MessageId message;
 };
 
+// What a moderator may tell the person they act on (`reason?`, protocol/README.md "Reasons"):
+// at most 500 characters on one line; empty when none was given.
+struct groups_remove {
+    GroupId group;
+    UserId user;
+    std::string reason;
+};
+
+struct messages_delete {
+    GroupId group;
+    MessageId message;
+    std::string reason; // told to the author when a moderator deletes it
+};
+
 struct groups_ban {
     GroupId group;
     UserId user;
@@ -100,6 +114,7 @@ struct groups_mute {
     GroupId group;
     UserId user;
     timestamp until;
+    std::string reason;
 };
 
 struct messages_report {
@@ -123,6 +138,8 @@ std::optional<error> decode(const boost::json::object& params, groups_create& ou
 std::optional<error> decode(const boost::json::object& params, groups_set_retention& out);
 std::optional<error> decode(const boost::json::object& params, groups_ban& out);
 std::optional<error> decode(const boost::json::object& params, groups_mute& out);
+std::optional<error> decode(const boost::json::object& params, groups_remove& out);
+std::optional<error> decode(const boost::json::object& params, messages_delete& out);
 std::optional<error> decode(const boost::json::object& params, messages_report& out);
 std::optional<error> decode(const boost::json::object& params, reports_resolve& out);
 std::optional<error> decode(const boost::json::object& params, moderation_log_query& out);

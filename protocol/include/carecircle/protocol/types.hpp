@@ -58,6 +58,7 @@ struct Group {
     std::optional<std::chrono::days> retention; // none: messages are kept for good
     std::optional<Membership> my_membership;
     std::optional<timestamp> muted_until; // the viewer's mute, while it lasts
+    std::string mute_reason;              // what the moderator told them, with muted_until
     std::int64_t unread = 0;
 };
 

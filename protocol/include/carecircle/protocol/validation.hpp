@@ -32,6 +32,10 @@ bool has_control_characters(std::string_view text, line_breaks breaks = line_bre
 std::optional<std::string> check_label(std::string_view field, std::string_view text,
                                        std::size_t min_length, std::size_t max_length);
 
+// The first `max` code points of `text`, ending in "…" when anything was cut; never splits a
+// code point.
+std::string excerpt(std::string_view text, std::size_t max);
+
 inline constexpr std::size_t max_message_code_points = 4000;
 
 } // namespace carecircle::validation

@@ -31,6 +31,7 @@ struct mute_record {
     GroupId group;
     UserId user;
     timestamp until;
+    std::string reason; // shown to the muted person; empty when none was given
 };
 
 group_record insert_group(SQLite::Database& db, const std::string& name, const std::string& region,
@@ -45,7 +46,7 @@ void delete_membership(SQLite::Database& db, GroupId group, UserId user);
 void set_last_read(SQLite::Database& db, GroupId group, UserId user, Seq seq);
 // Mutes outlive the membership: leaving and rejoining does not lift one. No `until` lifts it.
 void set_muted_until(SQLite::Database& db, GroupId group, UserId user,
-                     std::optional<timestamp> until);
+                     std::optional<timestamp> until, const std::string& reason = {});
 std::vector<mute_record> load_mutes(SQLite::Database& db);
 std::vector<membership_record> load_memberships(SQLite::Database& db);
 

@@ -51,6 +51,8 @@ struct log_entry {
     std::string reason;
     std::optional<timestamp> until;
     timestamp created_at;
+    // The start of a message a moderator deleted, taken before deletion wipes its text.
+    std::optional<std::string> excerpt;
 };
 
 void append_log(SQLite::Database& db, const log_entry& entry);
