@@ -179,6 +179,11 @@ ALTER TABLE memberships DROP COLUMN muted_until;
 ALTER TABLE regional_groups ADD COLUMN retention_days INTEGER
     CHECK (retention_days BETWEEN 1 AND 3650);
 )sql"},
+    // A cancellation may say why: for the whole series, or for one date of it.
+    std::string_view{R"sql(
+ALTER TABLE meetups ADD COLUMN cancel_reason TEXT;
+ALTER TABLE meetup_cancellations ADD COLUMN reason TEXT;
+)sql"},
     // Later migrations are appended here, one entry each.
 };
 
