@@ -171,7 +171,7 @@ void submit_edit(const request_context& ctx, const Meetup& before, const Meetup&
 }
 
 void meetups_edit(const request_context& ctx, protocol::meetups_edit req) {
-    read(ctx, "could not read the meetup", [ctx, req](SQLite::Database& db) {
+    read(ctx, "could not read the meetup", [ctx, req = std::move(req)](SQLite::Database& db) {
         const auto record = storage::find_meetup(db, req.meetup);
         group_access access;
         if (auto problem = check_visible(ctx, record, access)) {

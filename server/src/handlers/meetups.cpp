@@ -237,7 +237,7 @@ void submit_cancel(const request_context& ctx, const protocol::meetups_cancel& r
 }
 
 void meetups_cancel(const request_context& ctx, protocol::meetups_cancel req) {
-    read(ctx, "could not read the meetup", [ctx, req](SQLite::Database& db) {
+    read(ctx, "could not read the meetup", [ctx, req = std::move(req)](SQLite::Database& db) {
         const auto record = storage::find_meetup(db, req.meetup);
         group_access access;
         if (auto problem = check_visible(ctx, record, access)) {
