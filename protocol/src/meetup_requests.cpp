@@ -3,6 +3,7 @@
 #include "carecircle/protocol/params.hpp"
 #include "carecircle/protocol/validation.hpp"
 
+#include <array>
 #include <boost/json/array.hpp>
 #include <boost/url/parse.hpp>
 
@@ -256,8 +257,10 @@ std::optional<error> decode(const json::object& params, meetups_rsvp& out) {
 std::optional<error> decode(const json::object& params, meetups_cancel& out) {
     params_reader in(params);
     std::optional<std::string> occurrence;
+    std::optional<std::string> reason;
     in.id("meetup", out.meetup);
     in.optional_string("occurrence", occurrence);
+    in.optional_string("reason", reason);
     if (auto problem = in.failure()) {
         return problem;
     }
@@ -267,6 +270,81 @@ std::optional<error> decode(const json::object& params, meetups_cancel& out) {
             return bad("occurrence must be the local_start YYYY-MM-DDTHH:MM of an occurrence");
         }
     }
+    out.reason = trimmed(reason);
+    if (out.reason) {
+        if (validation::code_points(*out.reason) > max_cancel_reason) {
+            return bad("reason must be at most 500 characters");
+        }
+        if (validation::has_control_characters(*out.reason)) {
+            return bad("reason must not contain control characters");
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<error> decode(const json::object& params, meetups_attendees& out) {
+    params_reader in(params);
+    std::string occurrence;
+    in.id("meetup", out.meetup);
+    in.string("occurrence", occurrence);
+    if (auto problem = in.failure()) {
+        return problem;
+    }
+    if (auto at = parse_local_minutes(occurrence)) {
+        out.occurrence = *at;
+    } else {
+        return bad("occurrence must be the local_start YYYY-MM-DDTHH:MM of an occurrence");
+    }
+    return std::nullopt;
+}
+
+namespace {
+
+constexpr std::array<std::string_view, 10> editable_fields{
+    "title",    "description",      "kind",   "location", "url", "start",
+    "timezone", "duration_minutes", "repeat", "capacity"};
+
+} // namespace
+
+std::optional<error> decode(const json::object& params, meetups_edit& out) {
+    params_reader in(params);
+    in.id("meetup", out.meetup);
+    if (auto problem = in.failure()) {
+        return problem;
+    }
+    out.changes.clear();
+    for (const auto field : editable_fields) {
+        if (const auto* value = params.if_contains(field)) {
+            out.changes[field] = *value;
+        }
+    }
+    if (out.changes.empty()) {
+        return bad("say what to change: title, description, kind, location, url, start, "
+                   "timezone, duration_minutes, repeat or capacity");
+    }
+    return std::nullopt;
+}
+
+std::optional<error> apply_edit(const Meetup& current, const meetups_edit& edit, Meetup& out) {
+    auto merged = to_json(current);
+    for (const auto& [key, value] : edit.changes) {
+        merged[key] = value;
+    }
+    meetups_create checked;
+    if (auto problem = decode(merged, checked)) {
+        return problem;
+    }
+    out = current;
+    out.title = std::move(checked.title);
+    out.description = std::move(checked.description);
+    out.kind = checked.kind;
+    out.location = std::move(checked.location);
+    out.url = std::move(checked.url);
+    out.start = checked.start;
+    out.timezone = std::move(checked.timezone);
+    out.duration = checked.duration;
+    out.repeat = checked.repeat;
+    out.capacity = checked.capacity;
     return std::nullopt;
 }
 
@@ -281,18 +359,25 @@ std::optional<error> decode(const json::object& params, calendar_key& out) {
     return std::nullopt;
 }
 
-json::object to_json(const Meetup& meetup) {
-    json::value repeat = nullptr;
-    if (meetup.repeat) {
-        json::object rule{{"every_weeks", meetup.repeat->every_weeks}};
-        if (meetup.repeat->count) {
-            rule["count"] = *meetup.repeat->count;
-        }
-        if (meetup.repeat->until) {
-            rule["until"] = format_local_date(*meetup.repeat->until);
-        }
-        repeat = std::move(rule);
+namespace {
+
+json::value repeat_json(const std::optional<meetup_repeat>& repeat) {
+    if (!repeat) {
+        return nullptr;
     }
+    json::object rule{{"every_weeks", repeat->every_weeks}};
+    if (repeat->count) {
+        rule["count"] = *repeat->count;
+    }
+    if (repeat->until) {
+        rule["until"] = format_local_date(*repeat->until);
+    }
+    return rule;
+}
+
+} // namespace
+
+json::object to_json(const Meetup& meetup) {
     return {{"id", meetup.id.value},
             {"group", meetup.group.value},
             {"title", meetup.title},
@@ -303,7 +388,7 @@ json::object to_json(const Meetup& meetup) {
             {"start", format_local_minutes(meetup.start)},
             {"timezone", meetup.timezone},
             {"duration_minutes", meetup.duration.count()},
-            {"repeat", std::move(repeat)},
+            {"repeat", repeat_json(meetup.repeat)},
             {"capacity", integer_or_null(meetup.capacity)},
             {"cancelled", meetup.cancelled}};
 }
@@ -325,7 +410,12 @@ json::object to_json(const MeetupOccurrence& o) {
             {"capacity", integer_or_null(o.capacity)},
             {"my_rsvp", o.my_rsvp ? json::value(to_string(*o.my_rsvp)) : json::value(nullptr)},
             {"my_position", integer_or_null(o.my_position)},
-            {"cancelled", o.cancelled}};
+            {"cancelled", o.cancelled},
+            {"cancel_reason", string_or_null(o.cancel_reason)},
+            {"series_start", format_local_minutes(o.series_start)},
+            {"duration_minutes", o.duration.count()},
+            {"repeat", repeat_json(o.repeat)},
+            {"can_manage", o.can_manage}};
 }
 
 } // namespace carecircle::protocol

@@ -13,7 +13,7 @@ namespace {
 constexpr std::string_view meetup_columns =
     "SELECT id, group_id, title, description, kind, location, url, local_start, timezone, "
     "duration_minutes, every_weeks, repeat_count, repeat_until, capacity, cancelled, created_by, "
-    "created_at, updated_at FROM meetups ";
+    "created_at, updated_at, cancel_reason FROM meetups ";
 
 std::optional<std::string> optional_text(SQLite::Statement& row, int column) {
     const auto value = row.getColumn(column);
@@ -68,6 +68,7 @@ meetup_record read_meetup(SQLite::Statement& row) {
     record.created_by = UserId{row.getColumn(15).getInt64()};
     record.created_at = timestamp_from_db(row.getColumn(16).getInt64());
     record.updated_at = timestamp_from_db(row.getColumn(17).getInt64());
+    record.cancel_reason = optional_text(row, 18);
     return record;
 }
 
@@ -80,15 +81,18 @@ void attach_cancellations(SQLite::Database& db, std::vector<meetup_record>& reco
     for (auto& record : records) {
         by_id[record.meetup.id] = &record;
     }
-    SQLite::Statement query(db, "SELECT meetup_id, occurrence FROM meetup_cancellations "
+    SQLite::Statement query(db, "SELECT meetup_id, occurrence, reason FROM meetup_cancellations "
                                 "WHERE meetup_id BETWEEN ? AND ? ORDER BY meetup_id, occurrence");
     query.bind(1, by_id.begin()->first.value);
     query.bind(2, by_id.rbegin()->first.value);
     while (query.executeStep()) {
         auto it = by_id.find(MeetupId{query.getColumn(0).getInt64()});
         if (it != by_id.end()) {
-            it->second->cancelled_occurrences.push_back(
-                occurrence_from_db(query.getColumn(1).getString()));
+            const auto occurrence = occurrence_from_db(query.getColumn(1).getString());
+            it->second->cancelled_occurrences.push_back(occurrence);
+            if (auto reason = optional_text(query, 2)) {
+                it->second->occurrence_reasons.emplace(occurrence, std::move(*reason));
+            }
         }
     }
 }
@@ -210,22 +214,30 @@ std::vector<meetup_record> load_live_meetups(SQLite::Database& db) {
     return load_where(db, "WHERE cancelled = 0 ORDER BY id", std::nullopt);
 }
 
-bool cancel_series(SQLite::Database& db, MeetupId id, timestamp at) {
-    SQLite::Statement update(
-        db, "UPDATE meetups SET cancelled = 1, updated_at = ? WHERE id = ? AND cancelled = 0");
-    update.bind(1, to_db(at));
-    update.bind(2, id.value);
+bool cancel_series(SQLite::Database& db, MeetupId id, const std::optional<std::string>& reason,
+                   timestamp at) {
+    SQLite::Statement update(db, "UPDATE meetups SET cancelled = 1, cancel_reason = ?, "
+                                 "updated_at = ? WHERE id = ? AND cancelled = 0");
+    if (reason) {
+        update.bind(1, *reason);
+    }
+    update.bind(2, to_db(at));
+    update.bind(3, id.value);
     return update.exec() == 1;
 }
 
 bool cancel_occurrence(SQLite::Database& db, MeetupId id, local_minutes occurrence, UserId by,
-                       timestamp at) {
+                       const std::optional<std::string>& reason, timestamp at) {
     SQLite::Statement insert(db, "INSERT OR IGNORE INTO meetup_cancellations (meetup_id, "
-                                 "occurrence, cancelled_by, cancelled_at) VALUES (?, ?, ?, ?)");
+                                 "occurrence, cancelled_by, cancelled_at, reason) "
+                                 "VALUES (?, ?, ?, ?, ?)");
     insert.bind(1, id.value);
     insert.bind(2, format_local_minutes(occurrence));
     insert.bind(3, by.value);
     insert.bind(4, to_db(at));
+    if (reason) {
+        insert.bind(5, *reason);
+    }
     if (insert.exec() != 1) {
         return false;
     }

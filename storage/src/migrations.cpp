@@ -208,6 +208,11 @@ CREATE INDEX messages_pinned ON messages (group_id, pinned_at) WHERE pinned_at I
 ALTER TABLE mutes ADD COLUMN reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE moderation_log ADD COLUMN message_excerpt TEXT;
 )sql"},
+    // 9: a cancellation may say why: for the whole series, or for one date of it.
+    std::string_view{R"sql(
+ALTER TABLE meetups ADD COLUMN cancel_reason TEXT;
+ALTER TABLE meetup_cancellations ADD COLUMN reason TEXT;
+)sql"},
     // Later migrations are appended here, one entry each.
 };
 

@@ -172,6 +172,8 @@ high = datetime.datetime.fromisoformat(sys.argv[3] + 'T23:59')
 zones = {str(tz['TZID']): tz.to_tz() for tz in cal.walk('VTIMEZONE')}
 out = []
 for event in cal.walk('VEVENT'):
+    if str(event.get('STATUS', '')) == 'CANCELLED':
+        continue
     dtstart = event['DTSTART']
     zone = zones[str(dtstart.params['TZID'])]
     first = dtstart.dt.replace(tzinfo=None)
@@ -768,8 +770,12 @@ TEST_F(Meetups, FeedsReadByARealParserMatchTheList) {
         http(port(), "GET", "/api/groups/" + std::to_string(c.group) + "/meetups.ics");
     ASSERT_EQ(group_feed.status, 200u);
     check_feed(group_feed.body, {catch_up, library, tricky});
-    EXPECT_EQ(group_feed.body.find("meetup-" + std::to_string(one_off) + "-"), std::string::npos)
-        << "a cancelled meetup leaves the feed";
+    // A cancelled meetup stays in the feed, marked so, for calendars that copied it.
+    const auto one_off_at = group_feed.body.find("UID:meetup-" + std::to_string(one_off) + "-");
+    ASSERT_NE(one_off_at, std::string::npos);
+    const auto one_off_event = group_feed.body.substr(
+        one_off_at, group_feed.body.find("END:VEVENT", one_off_at) - one_off_at);
+    EXPECT_TRUE(has_line(one_off_event, "STATUS:CANCELLED")) << one_off_event;
 
     const auto url = str(at_path(amy.call("calendar.key"), "url"));
     const auto personal = http(port(), "GET", url);

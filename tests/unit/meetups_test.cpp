@@ -284,16 +284,20 @@ TEST_F(MeetupStorage, ListsCountsAndOnesOwnAnswer) {
 
 TEST_F(MeetupStorage, CancellingTwiceChangesNothingTheSecondTime) {
     EXPECT_TRUE(storage::cancel_occurrence(*db_, meetup_.id, at("2027-02-17T16:00"), users_[0],
-                                           storage::now()));
+                                           "The library is closed", storage::now()));
     EXPECT_FALSE(storage::cancel_occurrence(*db_, meetup_.id, at("2027-02-17T16:00"), users_[0],
-                                            storage::now()));
+                                            "Another reason", storage::now()));
     EXPECT_TRUE(storage::occurrence_cancelled(*db_, meetup_.id, at("2027-02-17T16:00")));
     EXPECT_FALSE(storage::occurrence_cancelled(*db_, meetup_.id, at("2027-02-03T16:00")));
-    EXPECT_EQ(storage::find_meetup(*db_, meetup_.id)->cancelled_occurrences,
-              std::vector<local_minutes>{at("2027-02-17T16:00")});
-    EXPECT_TRUE(storage::cancel_series(*db_, meetup_.id, storage::now()));
-    EXPECT_FALSE(storage::cancel_series(*db_, meetup_.id, storage::now()));
-    EXPECT_TRUE(storage::find_meetup(*db_, meetup_.id)->meetup.cancelled);
+    const auto one_date = storage::find_meetup(*db_, meetup_.id);
+    EXPECT_EQ(one_date->cancelled_occurrences, std::vector<local_minutes>{at("2027-02-17T16:00")});
+    EXPECT_EQ(one_date->occurrence_reasons.at(at("2027-02-17T16:00")), "The library is closed");
+    EXPECT_FALSE(one_date->cancel_reason);
+    EXPECT_TRUE(storage::cancel_series(*db_, meetup_.id, std::nullopt, storage::now()));
+    EXPECT_FALSE(storage::cancel_series(*db_, meetup_.id, "Too late", storage::now()));
+    const auto all = storage::find_meetup(*db_, meetup_.id);
+    EXPECT_TRUE(all->meetup.cancelled);
+    EXPECT_FALSE(all->cancel_reason) << "the second cancellation changes nothing";
     EXPECT_TRUE(storage::load_live_meetups(*db_).empty());
 }
 

@@ -100,6 +100,9 @@ void vevent(std::string& out, const event& e) {
     for (const auto& excluded : e.exdates) {
         property(out, "EXDATE;" + tzid, local_date_time(excluded));
     }
+    if (e.cancelled) {
+        property(out, "STATUS", "CANCELLED");
+    }
     text_property(out, "SUMMARY", e.summary);
     if (e.location) {
         text_property(out, "LOCATION", *e.location);

@@ -42,6 +42,7 @@ struct event {
     std::string description;
     std::optional<std::string> location;
     std::optional<std::string> url;
+    bool cancelled = false; // STATUS:CANCELLED: calendars show it struck out rather than drop it
     // The VTIMEZONE covers the years from the start's to this one.
     int last_year = 0;
 };

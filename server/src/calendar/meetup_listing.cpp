@@ -14,6 +14,18 @@ bool is_cancelled(const storage::meetup_record& record, local_minutes occurrence
                               record.cancelled_occurrences.end(), occurrence);
 }
 
+std::optional<std::string> cancel_reason(const storage::meetup_record& record,
+                                         local_minutes occurrence) {
+    if (record.meetup.cancelled && record.cancel_reason) {
+        return record.cancel_reason;
+    }
+    if (auto it = record.occurrence_reasons.find(occurrence);
+        it != record.occurrence_reasons.end()) {
+        return it->second;
+    }
+    return std::nullopt;
+}
+
 std::vector<MeetupOccurrence> list_meetups(const std::vector<storage::meetup_record>& records,
                                            const std::vector<storage::occurrence_counts>& counts,
                                            const std::vector<storage::user_rsvp>& mine,
@@ -49,6 +61,10 @@ std::vector<MeetupOccurrence> list_meetups(const std::vector<storage::meetup_rec
             item.timezone = m.timezone;
             item.capacity = m.capacity;
             item.cancelled = m.cancelled || is_cancelled(record, o.local_start);
+            item.cancel_reason = cancel_reason(record, o.local_start);
+            item.series_start = m.start;
+            item.duration = m.duration;
+            item.repeat = m.repeat;
             if (auto c = counts_of.find({m.id, o.local_start}); c != counts_of.end()) {
                 item.going = c->second->going;
                 item.waitlisted = c->second->waitlisted;

@@ -8,12 +8,18 @@
 #include "carecircle/storage/meetups.hpp"
 
 #include <date/date.h>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace carecircle::server {
 
 // Whether that one occurrence of the series has been cancelled (the series as a whole aside).
 bool is_cancelled(const storage::meetup_record& record, local_minutes occurrence);
+// Why that occurrence is cancelled, when the organiser said: the series' reason when the whole
+// series is, otherwise the date's own.
+std::optional<std::string> cancel_reason(const storage::meetup_record& record,
+                                         local_minutes occurrence);
 
 // The occurrences whose local date lies in [from, to], ordered by when they start (and by
 // series when two start together). Cancelled ones stay in the listing, marked cancelled. A

@@ -5,6 +5,7 @@
 #include <string_view>
 
 namespace carecircle::server {
+
 namespace {
 
 // "Wed 13 Jan 2027"
@@ -26,11 +27,6 @@ std::string clock_time(local_minutes at) {
     return format_local_minutes(at).substr(11);
 }
 
-// "Wed 13 Jan 2027 at 16:00"
-std::string spoken_time(local_minutes at) {
-    return spoken_date(at) + " at " + clock_time(at);
-}
-
 std::string weekday_name(local_minutes at) {
     static constexpr std::array<std::string_view, 7> names{
         "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
@@ -41,24 +37,28 @@ std::string quoted(const std::string& title) {
     return "\xE2\x80\x9C" + title + "\xE2\x80\x9D";
 }
 
-} // namespace
-
-std::string created_text(const Meetup& m) {
-    std::string text = "New meet-up: " + quoted(m.title) + ", ";
-    if (m.repeat) {
-        text += m.repeat->every_weeks == 1
-                    ? std::string("every week")
-                    : "every " + std::to_string(m.repeat->every_weeks) + " weeks";
-        text += " on " + weekday_name(m.start) + " at " + clock_time(m.start) + " (" + m.timezone +
-                "), from " + spoken_date(m.start);
-        if (m.repeat->count) {
-            text += ", " + std::to_string(*m.repeat->count) + " times";
-        } else if (m.repeat->until) {
-            text += " until " + format_local_date(*m.repeat->until);
-        }
-    } else {
-        text += spoken_time(m.start) + " (" + m.timezone + ")";
+// "on Sat 12 Dec 2026 at 16:00 (Europe/London)" for a one-off; for a series its rhythm, first
+// date and end: "every 2 weeks on Wednesday at 16:00 (Europe/London), from Wed 13 Jan 2027".
+std::string when_text(const Meetup& m) {
+    if (!m.repeat) {
+        return "on " + spoken_time(m.start) + " (" + m.timezone + ")";
     }
+    std::string text = m.repeat->every_weeks == 1
+                           ? std::string("every week")
+                           : "every " + std::to_string(m.repeat->every_weeks) + " weeks";
+    text += " on " + weekday_name(m.start) + " at " + clock_time(m.start) + " (" + m.timezone +
+            "), from " + spoken_date(m.start);
+    if (m.repeat->count) {
+        text += ", " + std::to_string(*m.repeat->count) + " times";
+    } else if (m.repeat->until) {
+        text += " until " + format_local_date(*m.repeat->until);
+    }
+    return text;
+}
+
+// ", at the venue." or ", online." and the number of places.
+std::string where_text(const Meetup& m) {
+    std::string text;
     if (m.location) {
         text += ", at " + *m.location;
     } else if (m.kind == meetup_kind::online) {
@@ -71,12 +71,32 @@ std::string created_text(const Meetup& m) {
     return text;
 }
 
-std::string cancelled_text(const Meetup& m, std::optional<local_minutes> occurrence) {
-    if (occurrence) {
-        return "Cancelled: " + quoted(m.title) + " on " + spoken_time(*occurrence) + '.';
+} // namespace
+
+std::string spoken_time(local_minutes at) {
+    return spoken_date(at) + " at " + clock_time(at);
+}
+
+std::string created_text(const Meetup& m) {
+    // A series reads "“Title”, every 2 weeks on ..."; a one-off "“Title” on Sat 12 Dec ...".
+    return "New meet-up: " + quoted(m.title) + (m.repeat ? ", " : " ") + when_text(m) +
+           where_text(m);
+}
+
+std::string edited_text(const Meetup& m) {
+    return "Changed: " + quoted(m.title) + " is now " + when_text(m) + where_text(m);
+}
+
+std::string cancelled_text(const Meetup& m, std::optional<local_minutes> occurrence,
+                           const std::optional<std::string>& reason) {
+    std::string text =
+        occurrence ? "Cancelled: " + quoted(m.title) + " on " + spoken_time(*occurrence) + '.'
+                   : "Cancelled: the meet-up " + quoted(m.title) +
+                         (m.repeat ? std::string(", every occurrence.") : std::string("."));
+    if (reason) {
+        text += " Reason: " + *reason;
     }
-    return "Cancelled: the meet-up " + quoted(m.title) +
-           (m.repeat ? std::string(", every occurrence.") : std::string("."));
+    return text;
 }
 
 } // namespace carecircle::server

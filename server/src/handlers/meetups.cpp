@@ -12,47 +12,14 @@
 #include "carecircle/storage/time_codec.hpp"
 #include "crypto/security.hpp"
 #include "handlers/meetup_announcements.hpp"
+#include "handlers/meetup_support.hpp"
 #include "handlers/request_context.hpp"
+
+#include <set>
 
 namespace carecircle::server {
 namespace json = boost::json;
 namespace {
-
-storage::new_message system_message(const request_context& ctx, GroupId group, std::string text) {
-    return storage::new_message{group,
-                                Author{ctx.user.id, ctx.user.username, ctx.user.display_name},
-                                message_kind::system,
-                                std::move(text),
-                                std::nullopt,
-                                storage::now()};
-}
-
-// After the commit, like messages.send: the hub learns the new seq, then the group sees it.
-void publish(const request_context& ctx, const Message& message) {
-    ctx.app->hub.message_committed(message.group, message.seq);
-    ctx.app->recent.append(message);
-    ctx.app->hub.publish(audience::members_of(message.group),
-                         make_frame(protocol::encode_event(
-                             "message.created", {{"message", protocol::to_json(message)}})));
-}
-
-// A meetup of a group the caller may not read is answered as if it did not exist, so probing
-// ids tells nothing about private groups.
-std::optional<error> check_visible(const request_context& ctx,
-                                   const std::optional<storage::meetup_record>& record,
-                                   group_access& access) {
-    if (!record) {
-        return make_error(error_code::not_found, "no such meetup");
-    }
-    access = ctx.app->hub.access(record->meetup.group, ctx.user);
-    if (auto problem = check_can_read(access)) {
-        if (access.visibility == group_visibility::private_group) {
-            return make_error(error_code::not_found, "no such meetup");
-        }
-        return problem; // a pending member of a public group: forbidden, as everywhere
-    }
-    return std::nullopt;
-}
 
 void meetups_create(const request_context& ctx, protocol::meetups_create req) {
     if (auto problem =
@@ -88,7 +55,7 @@ void meetups_create(const request_context& ctx, protocol::meetups_create req) {
             done->message = storage::append_message(db, note).message;
         },
         [ctx, done] {
-            publish(ctx, done->message);
+            publish_message(ctx, done->message);
             ctx.app->hub.publish(audience::members_of(done->meetup.group),
                                  make_frame(protocol::encode_event(
                                      "meetup.created", {{"group", done->meetup.group.value},
@@ -122,13 +89,21 @@ void meetups_list(const request_context& ctx, protocol::meetups_list req) {
 
     read(ctx, "meetups could not be read",
          [ctx, group = req.group, from, to](SQLite::Database& db) {
-             const auto listing =
-                 list_meetups(storage::load_group_meetups(db, group),
-                              storage::load_rsvp_counts(db, group, from, to),
+             const auto records = storage::load_group_meetups(db, group);
+             auto listing =
+                 list_meetups(records, storage::load_rsvp_counts(db, group, from, to),
                               storage::load_user_rsvps(db, group, ctx.user.id, from, to), from, to);
+             const auto access = ctx.app->hub.access(group, ctx.user);
+             std::set<MeetupId> managed;
+             for (const auto& record : records) {
+                 if (!check_can_manage(ctx, record, access)) {
+                     managed.insert(record.meetup.id);
+                 }
+             }
              json::array out;
              out.reserve(listing.size());
-             for (const auto& item : listing) {
+             for (auto& item : listing) {
+                 item.can_manage = managed.contains(item.meetup);
                  out.push_back(protocol::to_json(item));
              }
              ctx.reply({{"occurrences", std::move(out)}});
@@ -227,8 +202,8 @@ void submit_cancel(const request_context& ctx, const protocol::meetups_cancel& r
         Message message;
     };
     auto done = std::make_shared<outcome>();
-    auto note =
-        system_message(ctx, record.meetup.group, cancelled_text(record.meetup, req.occurrence));
+    auto note = system_message(ctx, record.meetup.group,
+                               cancelled_text(record.meetup, req.occurrence, req.reason));
     commit(
         ctx, "could not cancel the meetup",
         [req, note, done, by = ctx.user.id](SQLite::Database& db) {
@@ -236,21 +211,23 @@ void submit_cancel(const request_context& ctx, const protocol::meetups_cancel& r
             if (!current || current->meetup.cancelled) {
                 return; // the whole series is cancelled already: nothing more to do
             }
-            done->changed = req.occurrence
-                                ? storage::cancel_occurrence(db, req.meetup, *req.occurrence, by,
-                                                             note.created_at)
-                                : storage::cancel_series(db, req.meetup, note.created_at);
+            done->changed =
+                req.occurrence
+                    ? storage::cancel_occurrence(db, req.meetup, *req.occurrence, by, req.reason,
+                                                 note.created_at)
+                    : storage::cancel_series(db, req.meetup, req.reason, note.created_at);
             if (done->changed) {
                 done->message = storage::append_message(db, note).message;
             }
         },
         [ctx, req, done, group = record.meetup.group] {
             if (done->changed) {
-                publish(ctx, done->message);
+                publish_message(ctx, done->message);
                 json::object event{{"group", group.value}, {"meetup", req.meetup.value}};
                 event["occurrence"] = req.occurrence
                                           ? json::value(format_local_minutes(*req.occurrence))
                                           : json::value(nullptr);
+                event["reason"] = req.reason ? json::value(*req.reason) : json::value(nullptr);
                 ctx.app->hub.publish(
                     audience::members_of(group),
                     make_frame(protocol::encode_event("meetup.cancelled", std::move(event))));
@@ -260,7 +237,7 @@ void submit_cancel(const request_context& ctx, const protocol::meetups_cancel& r
 }
 
 void meetups_cancel(const request_context& ctx, protocol::meetups_cancel req) {
-    read(ctx, "could not read the meetup", [ctx, req](SQLite::Database& db) {
+    read(ctx, "could not read the meetup", [ctx, req = std::move(req)](SQLite::Database& db) {
         const auto record = storage::find_meetup(db, req.meetup);
         group_access access;
         if (auto problem = check_visible(ctx, record, access)) {
@@ -302,6 +279,7 @@ void add_meetup_handlers(handler_table& table) {
     add(table, "meetups.rsvp", meetups_rsvp);
     add(table, "meetups.cancel", meetups_cancel);
     add(table, "calendar.key", calendar_key, request_cost::create);
+    add_meetup_organising_handlers(table);
 }
 
 } // namespace carecircle::server

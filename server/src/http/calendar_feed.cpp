@@ -1,10 +1,12 @@
 #include "http/calendar_feed.hpp"
 
 #include "calendar/ics.hpp"
+#include "calendar/meetup_listing.hpp"
 #include "calendar/recurrence.hpp"
 #include "carecircle/storage/meetups.hpp"
 #include "carecircle/storage/time_codec.hpp"
 #include "crypto/security.hpp"
+#include "handlers/meetup_announcements.hpp"
 #include "http/responses.hpp"
 
 #include <boost/url/parse.hpp>
@@ -49,24 +51,51 @@ int year_of(local_minutes at) {
     return static_cast<int>(date::year_month_day{date::floor<date::days>(at)}.year());
 }
 
-// One VEVENT for a series; none when nothing of it is left to show (cancelled as a whole, or
-// every occurrence of a finite series cancelled one by one).
+// Whether nothing of the series is left to happen: cancelled as a whole, or every occurrence of
+// a finite series cancelled one by one.
+bool wholly_cancelled(const storage::meetup_record& record,
+                      const std::optional<local_minutes>& last) {
+    const auto& m = record.meetup;
+    if (m.cancelled) {
+        return true;
+    }
+    if (!last) {
+        return false;
+    }
+    const auto days = (date::floor<date::days>(*last) - date::floor<date::days>(m.start)).count();
+    const auto occurrences = m.repeat ? days / (7 * m.repeat->every_weeks) + 1 : 1;
+    return static_cast<long long>(record.cancelled_occurrences.size()) >= occurrences;
+}
+
+// The event's DESCRIPTION: why it was called off first, when it was, and why dates of it were.
+std::string description_of(const storage::meetup_record& record, bool cancelled,
+                           const std::string& group_name) {
+    const auto& m = record.meetup;
+    std::string text;
+    if (cancelled) {
+        const auto reason = record.cancel_reason ? record.cancel_reason
+                                                 : cancel_reason(record, record.meetup.start);
+        text = reason ? "Cancelled: " + *reason + "\n\n" : "Cancelled.\n\n";
+    }
+    text += m.description.empty() ? "A CareCircle meet-up of " + group_name + "." : m.description;
+    if (!cancelled) {
+        for (const auto& [occurrence, reason] : record.occurrence_reasons) {
+            text += "\n\nCancelled on " + spoken_time(occurrence) + ": " + reason;
+        }
+    }
+    return text;
+}
+
+// One VEVENT for a series. One with nothing left to happen stays, marked cancelled, so that
+// calendars which copied it show it called off rather than quietly keep it.
 std::optional<ics::event> event_of(const storage::meetup_record& record,
                                    const std::string& group_name, int this_year) {
     const auto& m = record.meetup;
     const auto* zone = find_time_zone(m.timezone);
-    if (m.cancelled || zone == nullptr) {
+    if (zone == nullptr) {
         return std::nullopt;
     }
     const auto last = last_occurrence(m);
-    if (last) {
-        const auto days =
-            (date::floor<date::days>(*last) - date::floor<date::days>(m.start)).count();
-        const auto occurrences = m.repeat ? days / (7 * m.repeat->every_weeks) + 1 : 1;
-        if (static_cast<long long>(record.cancelled_occurrences.size()) >= occurrences) {
-            return std::nullopt;
-        }
-    }
     ics::event e;
     e.uid = "meetup-" + std::to_string(m.id.value) + "-" +
             std::to_string(storage::to_db(record.created_at)) + "@carecircle";
@@ -83,8 +112,8 @@ std::optional<ics::event> event_of(const storage::meetup_record& record,
     }
     e.exdates = record.cancelled_occurrences;
     e.summary = m.title;
-    e.description =
-        m.description.empty() ? "A CareCircle meet-up of " + group_name + "." : m.description;
+    e.cancelled = wholly_cancelled(record, last);
+    e.description = description_of(record, e.cancelled, group_name);
     e.location = m.location;
     if (!e.location && m.kind == meetup_kind::online) {
         e.location = "Online";

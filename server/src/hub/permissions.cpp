@@ -69,4 +69,15 @@ std::optional<error> check_group_role(const group_access& access, group_role nee
     return std::nullopt;
 }
 
+std::optional<error> check_can_manage_meetup(const group_access& access, bool organised_it) {
+    if (!check_group_role(access, group_role::moderator)) {
+        return std::nullopt;
+    }
+    if (organised_it && !check_group_role(access, group_role::organiser)) {
+        return std::nullopt;
+    }
+    return make_error(error_code::forbidden,
+                      "only the meet-up's organiser or a moderator may do this");
+}
+
 } // namespace carecircle::server

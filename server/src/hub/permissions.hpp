@@ -37,4 +37,8 @@ std::optional<error> check_can_send(const group_access& access, timestamp now);
 // moderation. Site moderators and admins pass as group moderators.
 std::optional<error> check_group_role(const group_access& access, group_role needed);
 
+// Editing a meet-up and seeing who is coming: the organiser who made it (while still an
+// organiser of the group), the group's moderators, and site moderators and admins.
+std::optional<error> check_can_manage_meetup(const group_access& access, bool organised_it);
+
 } // namespace carecircle::server

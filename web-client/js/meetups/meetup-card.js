@@ -1,9 +1,11 @@
 // One date of a meet-up in the list: when and where, how many are going,
-// the person's own answer with "Going" / "Can't go", and for organisers the
-// options to cancel the date or the whole series.
+// the person's own answer with "Going" / "Can't go", and for those who manage
+// the meet-up who is coming and the options to edit it or cancel the date or
+// the whole series.
 
 import { h, setMessage } from '../dom.js';
 import { plural } from '../format.js';
+import { createAttendees } from './attendees.js';
 import { describeWhen } from './occurrence-time.js';
 
 let cardCount = 0;
@@ -29,9 +31,10 @@ function mapSearchLink(venue) {
 
 /**
  * The card's elements, kept so that updates change text in place and focus on
- * its buttons survives. onRsvp(card, status) and onCancel(card, { series }) act on it.
+ * its buttons survives. onRsvp(card, status), onCancel(card, { series }) and
+ * onEdit(card) act on it; attendees(card) resolves to who is coming.
  */
-export function createCard(key, { onRsvp, onCancel }) {
+export function createCard(key, { onRsvp, onCancel, onEdit, attendees }) {
   cardCount += 1;
   const titleId = `meetup-title-${cardCount}`;
   const title = h('h4', { id: titleId, class: 'meetup-title' });
@@ -39,6 +42,7 @@ export function createCard(key, { onRsvp, onCancel }) {
   const time = h('time', { class: 'meetup-when' });
   const when = h('p', { class: 'meetup-when-line' }, relative, time);
   const cancelled = h('p', { class: 'meetup-cancelled', text: 'Cancelled' });
+  const reason = h('p', { class: 'meetup-cancel-reason', hidden: true });
   const where = h('p', { class: 'meetup-where' });
   const description = h('p', { class: 'meetup-description' });
   const counts = h('p', { class: 'meetup-counts' });
@@ -51,24 +55,37 @@ export function createCard(key, { onRsvp, onCancel }) {
   const cancelButton = (text) => h('button', { type: 'button', class: 'btn btn-small btn-danger-quiet', text });
   const cancelDate = cancelButton('Cancel this date');
   const cancelSeries = cancelButton('Cancel the series');
+  const editButton = h('button', {
+    type: 'button',
+    class: 'btn btn-small btn-secondary',
+    'aria-expanded': 'false',
+    'aria-controls': 'me-form',
+    text: 'Edit',
+  });
   const manage = h(
     'details',
     { class: 'meetup-manage' },
     h('summary', { text: 'Organiser options' }),
-    h('div', { class: 'meetup-manage-row' }, cancelDate, cancelSeries),
+    h('div', { class: 'meetup-manage-row' }, editButton, cancelDate, cancelSeries),
   );
+  const editSlot = h('div', { class: 'meetup-edit-slot' });
+  // Asked only once opened, by which time `card` below exists.
+  const who = createAttendees(() => attendees(card));
   const article = h(
     'article',
     { class: 'meetup', 'aria-labelledby': titleId },
     h('div', { class: 'meetup-head' }, when, cancelled),
     title,
+    reason,
     where,
     description,
     counts,
+    who.el,
     mine,
     answer,
     error,
     manage,
+    editSlot,
   );
   const li = h('li', { class: 'meetup-item', dataset: { key } }, article);
   const card = {
@@ -77,6 +94,8 @@ export function createCard(key, { onRsvp, onCancel }) {
     relative,
     time,
     cancelled,
+    reason,
+    who,
     where,
     description,
     counts,
@@ -87,12 +106,15 @@ export function createCard(key, { onRsvp, onCancel }) {
     error,
     manage,
     cancelSeries,
+    editButton,
+    editSlot,
     occ: null,
   };
   going.addEventListener('click', () => onRsvp(card, 'going'));
   cantGo.addEventListener('click', () => onRsvp(card, 'not_going'));
   cancelDate.addEventListener('click', () => onCancel(card, { series: false }));
   cancelSeries.addEventListener('click', () => onCancel(card, { series: true }));
+  editButton.addEventListener('click', () => onEdit(card));
   return card;
 }
 
@@ -146,6 +168,7 @@ export function updateCard(card, occ, { isSeries, describe, canRsvp, canOrganise
   card.time.textContent = when.text;
   card.time.setAttribute('datetime', occ.starts_at || '');
   card.cancelled.hidden = !cancelled;
+  setMessage(card.reason, cancelled && occ.cancel_reason ? `Cancelled: ${occ.cancel_reason}` : '');
   card.where.replaceChildren(...whereParts(occ, cancelled));
   setMessage(card.description, describe ? occ.description || '' : '');
 
@@ -167,6 +190,10 @@ export function updateCard(card, occ, { isSeries, describe, canRsvp, canOrganise
   card.going.setAttribute('aria-pressed', String(occ.my_rsvp === 'going'));
   card.cantGo.setAttribute('aria-pressed', String(occ.my_rsvp === 'not_going'));
 
-  card.manage.hidden = !(canOrganise && !cancelled && !finished);
+  // The server says who manages each meet-up; an older server only who organises in the group.
+  const manages = typeof occ.can_manage === 'boolean' ? occ.can_manage : canOrganise;
+  card.manage.hidden = !(manages && !cancelled && !finished);
   card.cancelSeries.hidden = !isSeries;
+  card.who.el.hidden = !manages;
+  if (!manages) card.who.close();
 }

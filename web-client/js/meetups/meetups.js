@@ -15,8 +15,9 @@ import { describeError, h, setMessage } from '../dom.js';
 import { calendarDay, plural } from '../format.js';
 import { CalendarFeed } from './calendar-feed.js';
 import { MeetupList, fetchRange, keyOf } from './meetup-list.js';
+import { EditForm } from './edit-form.js';
 import { MeetupsBar } from './meetups-bar.js';
-import { showPromoted, showReminder } from './meetup-notices.js';
+import { showDemoted, showMoved, showPromoted, showReminder } from './meetup-notices.js';
 import { HOME_ZONE, addDays, homeYear, parseDay, parseLocal, todayIn } from './occurrence-time.js';
 import { answer, cancel } from './rsvp.js';
 import { RangeControls } from './range-controls.js';
@@ -48,6 +49,7 @@ export class Meetups {
   #range;
   #readerNote;
   #form;
+  #edit;
   #calendar;
 
   // The open group and what the person may do in it.
@@ -102,6 +104,9 @@ export class Meetups {
     });
     conn.addEventListener('meetup.created', (event) => this.#onChanged(event.detail));
     conn.addEventListener('meetup.cancelled', (event) => this.#onChanged(event.detail));
+    conn.addEventListener('meetup.edited', (event) => this.#onChanged(event.detail));
+    conn.addEventListener('meetup.moved', (event) => showMoved(event.detail, this.#elsewhere(event.detail)));
+    conn.addEventListener('meetup.demoted', (event) => this.#onDemoted(event.detail));
     conn.addEventListener('meetup.updated', (event) => this.#onUpdated(event.detail));
     conn.addEventListener('meetup.promoted', (event) => this.#onPromoted(event.detail));
     conn.addEventListener('meetup.reminder', (event) => this.#onReminder(event.detail));
@@ -134,6 +139,7 @@ export class Meetups {
     this.#calendar.el.hidden = true;
     this.#bar.calendarButton.setAttribute('aria-expanded', 'false');
     this.#form.close({ focus: false });
+    this.#edit.close({ focus: false });
     this.#occurrences.clear();
     this.#loaded = false;
     this.#next = null;
@@ -206,6 +212,9 @@ export class Meetups {
     this.#list = new MeetupList({
       onRsvp: (card, status) => answer(this.#panel, card, status),
       onCancel: (card, how) => cancel(this.#panel, card, how),
+      onEdit: (card) => this.#edit.open(card),
+      attendees: (card) =>
+        this.#conn.request('meetups.attendees', { meetup: card.occ.meetup, occurrence: card.occ.local_start }),
     });
     this.#empty = h('p', { class: 'meetups-empty', hidden: true });
 
@@ -222,6 +231,7 @@ export class Meetups {
     });
 
     this.#form = new ScheduleForm(this.#panel);
+    this.#edit = new EditForm(this.#panel);
     this.#calendar = new CalendarFeed({ conn: this.#conn, canRsvp: () => this.#canRsvp, confirm });
     this.#calendar.el.id = 'meetups-calendar';
     this.#calendar.el.hidden = true;
@@ -370,6 +380,23 @@ export class Meetups {
     if (occ) {
       occ.my_rsvp = 'going';
       occ.my_position = null;
+      this.#renderList();
+    }
+  }
+
+  /** " in Group" for news of a group other than the one on screen. */
+  #elsewhere(detail) {
+    const group = detail && this.#groups.get(detail.group);
+    return group && detail.group !== this.#group ? ` in ${group.name}` : '';
+  }
+
+  #onDemoted(detail) {
+    if (!detail) return;
+    const occ = this.#occurrences.get(keyOf(detail.meetup, detail.occurrence));
+    showDemoted(detail, occ, this.#elsewhere(detail));
+    if (occ) {
+      occ.my_rsvp = 'waitlisted';
+      occ.my_position = Number.isInteger(detail.position) ? detail.position : null;
       this.#renderList();
     }
   }

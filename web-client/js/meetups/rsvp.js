@@ -47,11 +47,20 @@ export async function cancel(panel, card, { series }) {
       ? `Every date of ${quoted(occ.title)} will show as cancelled and leave people's calendars. The group is told in the chat. This can't be undone.`
       : `${quoted(occ.title)} on ${when} will show as cancelled and leave people's calendars. The group is told in the chat. This can't be undone.`,
     confirm: series ? 'Cancel the series' : 'Cancel this date',
-    run: () =>
-      panel.conn.request(
-        'meetups.cancel',
-        series ? { meetup: occ.meetup } : { meetup: occ.meetup, occurrence: occ.local_start },
-      ),
+    fields: [
+      {
+        name: 'reason',
+        label: 'Reason (optional)',
+        maxlength: 500,
+        hint: 'Shown on the meet-up, in the chat and in calendars.',
+      },
+    ],
+    run: ({ reason }) => {
+      // One line of plain text: the server refuses line breaks in a reason.
+      const why = reason.replace(/\s+/g, ' ').trim();
+      const params = series ? { meetup: occ.meetup } : { meetup: occ.meetup, occurrence: occ.local_start };
+      return panel.conn.request('meetups.cancel', why ? { ...params, reason: why } : params);
+    },
   });
   if (!done) return;
   panel.setStatus(

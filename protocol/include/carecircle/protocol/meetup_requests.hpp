@@ -26,6 +26,7 @@ inline constexpr int max_meetup_duration_minutes = 24 * 60;
 inline constexpr int max_repeat_every_weeks = 4;
 inline constexpr int max_repeat_count = 100;
 inline constexpr std::int64_t max_meetup_capacity = 10000;
+inline constexpr std::size_t max_cancel_reason = 500;
 // The most days one meetups.list may cover, from and to included.
 inline constexpr int max_list_days = 732;
 inline constexpr int default_list_days = 8 * 7;
@@ -60,6 +61,19 @@ struct meetups_rsvp {
 struct meetups_cancel {
     MeetupId meetup;
     std::optional<local_minutes> occurrence; // none: the whole series
+    std::optional<std::string> reason;       // trimmed; none when only spaces were sent
+};
+
+struct meetups_attendees {
+    MeetupId meetup;
+    local_minutes occurrence;
+};
+
+// The fields of meetups.create that an edit may change, as sent; each is checked by the same
+// rules once merged with the series as it stands (apply_edit).
+struct meetups_edit {
+    MeetupId meetup;
+    boost::json::object changes;
 };
 
 struct calendar_key {
@@ -70,7 +84,13 @@ std::optional<error> decode(const boost::json::object& params, meetups_create& o
 std::optional<error> decode(const boost::json::object& params, meetups_list& out);
 std::optional<error> decode(const boost::json::object& params, meetups_rsvp& out);
 std::optional<error> decode(const boost::json::object& params, meetups_cancel& out);
+std::optional<error> decode(const boost::json::object& params, meetups_attendees& out);
+std::optional<error> decode(const boost::json::object& params, meetups_edit& out);
 std::optional<error> decode(const boost::json::object& params, calendar_key& out);
+
+// The series `current` with the edit's changes, checked as meetups.create checks a new one; it
+// keeps its id, group and cancellation.
+std::optional<error> apply_edit(const Meetup& current, const meetups_edit& edit, Meetup& out);
 
 // The Meetup object of PROTOCOL.md section 3.
 boost::json::object to_json(const Meetup& meetup);

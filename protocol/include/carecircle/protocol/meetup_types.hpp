@@ -79,6 +79,12 @@ struct MeetupOccurrence {
     std::optional<rsvp_status> my_rsvp;
     std::optional<std::int64_t> my_position; // 1-based place on the waitlist
     bool cancelled = false;
+    std::optional<std::string> cancel_reason;
+    // The series this date belongs to, as an edit form needs it.
+    local_minutes series_start;
+    std::chrono::minutes duration{60};
+    std::optional<meetup_repeat> repeat;
+    bool can_manage = false; // the viewer may edit or cancel it and see who is coming
 };
 
 } // namespace carecircle

@@ -4,6 +4,7 @@
 
 #include <SQLiteCpp/Database.h>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,8 @@ struct meetup_record {
     timestamp created_at;
     timestamp updated_at;                             // the last cancellation, or the creation
     std::vector<local_minutes> cancelled_occurrences; // ascending
+    std::optional<std::string> cancel_reason;         // why the whole series was cancelled
+    std::map<local_minutes, std::string> occurrence_reasons; // why a date was, when it was said
 };
 
 // Stores a new series (its id is ignored) and returns it with the id it got.
@@ -30,9 +33,10 @@ std::vector<meetup_record> load_group_meetups(SQLite::Database& db, GroupId grou
 std::vector<meetup_record> load_live_meetups(SQLite::Database& db);
 
 // Both return false, and change nothing, when it was cancelled already.
-bool cancel_series(SQLite::Database& db, MeetupId id, timestamp at);
+bool cancel_series(SQLite::Database& db, MeetupId id, const std::optional<std::string>& reason,
+                   timestamp at);
 bool cancel_occurrence(SQLite::Database& db, MeetupId id, local_minutes occurrence, UserId by,
-                       timestamp at);
+                       const std::optional<std::string>& reason, timestamp at);
 bool occurrence_cancelled(SQLite::Database& db, MeetupId id, local_minutes occurrence);
 
 struct rsvp_change {
