@@ -68,6 +68,7 @@ test(
     await card.getByText('Who’s coming', { exact: true }).click();
     await card.getByRole('heading', { name: 'Going (2)', exact: true }).waitFor();
     assert.deepEqual(await card.locator('.meetup-attendee-list li').allTextContents(), ['Ana', 'Ben']);
+    assert.doesNotMatch(await card.locator('.meetup-attendees-body').textContent(), /null|undefined/);
 
     // Later and with one place: Ben, the later to answer, goes back to the waitlist.
     await card.getByText('Organiser options', { exact: true }).click();

@@ -77,6 +77,14 @@ test('a moderator pins a message; members see it at the top, hear of it, and can
   const bar = pinnedBar(wendy.page);
   await bar.getByRole('button', { name: new RegExp(text) }).waitFor();
   await wendy.page.locator('#pin-announcer').getByText(/pinned a message: Library meet-up/).waitFor({ state: 'attached' });
+  // At the top on a phone and on a desktop (where meet-ups take a column): above the
+  // messages, not below the message box.
+  for (const page of [admin.page, wendy.page]) {
+    await pinnedBar(page).waitFor();
+    const bar = await pinnedBar(page).boundingBox();
+    const messages = await page.locator('#conv-scroller').boundingBox();
+    assert.ok(bar.y + bar.height <= messages.y + 1, `pinned bar at ${bar.y}, messages from ${messages.y}`);
+  }
   // The moderator is now offered Unpin on it instead.
   await messageIn(admin.page, text).getByText(text, { exact: true }).click();
   await messageIn(admin.page, text).getByRole('button', { name: /^Unpin message from/ }).waitFor();

@@ -35,12 +35,15 @@ export function createAttendees(request) {
     if (mine !== asked) return;
     const going = Array.isArray(result.going) ? result.going : [];
     const waiting = Array.isArray(result.waitlisted) ? result.waitlisted : [];
-    body.replaceChildren(
+    const shown = [
       h('h5', { class: 'meetup-attendees-heading', text: `Going (${going.length})` }),
       going.length ? people(going, false) : h('p', { class: 'meetup-muted', text: 'Nobody yet.' }),
-      waiting.length ? h('h5', { class: 'meetup-attendees-heading', text: `Waiting (${waiting.length})` }) : null,
-      waiting.length ? people(waiting, true) : null,
-    );
+    ];
+    if (waiting.length) {
+      shown.push(h('h5', { class: 'meetup-attendees-heading', text: `Waiting (${waiting.length})` }), people(waiting, true));
+    }
+    // replaceChildren would write a null out as the text "null".
+    body.replaceChildren(...shown);
   });
   return {
     el,
