@@ -82,7 +82,9 @@ test('a server that stops answering without closing the socket is noticed by the
   // Frozen, the server keeps its sockets open but answers nothing: no close, no offline event.
   server.proc.kill('SIGSTOP');
   await send(raj.page, 'Anyone there?');
-  await connectionStatus(raj.page, 'Offline').waitFor({ timeout: 12_000 });
+  // The heartbeat gives up about 9 s after the send (3 s unanswered, 5 s for its own request,
+  // ticks of 1 s); the margin is for a machine busy with other tests.
+  await connectionStatus(raj.page, 'Offline').waitFor({ timeout: 20_000 });
   await messageIn(raj.page, 'Anyone there?').getByText(NOT_SENT_YET, { exact: true }).waitFor();
 
   server.proc.kill('SIGCONT');

@@ -187,18 +187,20 @@ TEST_F(ProtocolLimits, ACloseFrameLeftUnansweredEndsTheConnectionAfterTheSetting
                             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                             "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer " +
                             cat.token + "\r\n\r\n"));
+    // A client speaks only once the handshake is answered (RFC 6455, 4.1); the hello event
+    // closes it.
+    std::string received = socket.receive_until("\"event\":\"hello\"", 5s);
+    ASSERT_EQ(received.rfind("HTTP/1.1 101", 0), 0u) << received.substr(0, 200);
     // A masked binary frame (the mask is zero, so the payload reads as sent): WebSocket
     // requests are text, so the server answers with a close frame, 1003.
     const std::string binary_frame{'\x82', '\x81', '\0', '\0', '\0', '\0', 'x'};
     ASSERT_TRUE(socket.send(binary_frame));
     const auto sent = std::chrono::steady_clock::now();
-    std::string received;
     ASSERT_TRUE(socket.closed_by_server(close_timeout + 2s, &received))
         << "still connected well after close-timeout-seconds";
     EXPECT_GE(std::chrono::steady_clock::now() - sent, close_timeout - 100ms)
         << "dropped without waiting for the client's close frame";
 
-    ASSERT_EQ(received.rfind("HTTP/1.1 101", 0), 0u) << received.substr(0, 200);
     const auto opcodes = frame_opcodes(received.substr(received.find("\r\n\r\n") + 4));
     ASSERT_FALSE(opcodes.empty());
     EXPECT_EQ(opcodes.back(), 0x8) << "the server's close frame came last";

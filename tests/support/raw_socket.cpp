@@ -113,6 +113,15 @@ std::string raw_socket::receive(std::chrono::milliseconds timeout) {
     return out;
 }
 
+std::string raw_socket::receive_until(std::string_view marker, std::chrono::milliseconds timeout) {
+    std::string out;
+    const auto deadline = clock_type::now() + timeout;
+    while (out.find(marker) == std::string::npos && remaining_ms(deadline) > 0)
+        if (read_once(out, std::chrono::milliseconds(remaining_ms(deadline))) < 0)
+            break;
+    return out;
+}
+
 std::string raw_socket::exchange(std::string_view request, std::chrono::milliseconds timeout) {
     if (!send(request))
         return {};

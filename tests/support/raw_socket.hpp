@@ -24,6 +24,8 @@ public:
     bool send(std::string_view bytes);
     // Whatever arrives within `timeout` (stops early at the end of the stream).
     std::string receive(std::chrono::milliseconds timeout);
+    // Reads until what arrived contains `marker`, the stream ends, or `timeout` passes.
+    std::string receive_until(std::string_view marker, std::chrono::milliseconds timeout);
     // Sends one HTTP/1.1 request and reads one answer with its Content-Length body. Returns ""
     // when the server closed the connection instead of answering.
     std::string exchange(std::string_view request, std::chrono::milliseconds timeout);
