@@ -23,9 +23,15 @@ struct sender_material {
     std::string salt;        // 16 bytes
 };
 
+// Throws std::invalid_argument, saying what is wrong, unless `keys` could be encrypted to: a
+// 65-byte uncompressed point on P-256 and a 16-byte secret. For checking a subscription when
+// it arrives, rather than at its first push.
+void check_subscriber_keys(const subscriber_keys& keys);
+
 // A push message body encrypted for one subscriber: the aes128gcm content coding of RFC 8188 in
-// one record, keyed as RFC 8291 says. Throws std::invalid_argument on malformed keys, and
-// std::runtime_error when OpenSSL fails.
+// one record, keyed as RFC 8291 says. Throws std::invalid_argument on malformed keys or a
+// plaintext longer than 3993 bytes (what fits in the 4096 bytes a push service must accept,
+// RFC 8291 section 4), and std::runtime_error when OpenSSL fails.
 std::string encrypt(std::string_view plaintext, const subscriber_keys& to);
 std::string encrypt(std::string_view plaintext, const subscriber_keys& to,
                     const sender_material& from);
