@@ -129,7 +129,7 @@ std::optional<std::string> aes128gcm_open(std::string_view key, std::string_view
         EVP_DecryptFinal_ex(context.get(), bytes(out) + written, &finished) != 1) {
         return std::nullopt;
     }
-    out.resize(static_cast<std::size_t>(written + finished));
+    out.resize(static_cast<std::size_t>(written) + static_cast<std::size_t>(finished));
     return out;
 }
 

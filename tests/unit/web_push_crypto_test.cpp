@@ -6,6 +6,9 @@
 
 #include <fstream>
 #include <gtest/gtest.h>
+#include <memory>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <sys/stat.h>
 
 using namespace carecircle;
@@ -38,6 +41,15 @@ subscriber_keys keys_of(const test::test_subscriber& subscriber) {
 std::string read_file(const std::filesystem::path& file) {
     std::ifstream in(file, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write_key_of_another_curve(const std::filesystem::path& file) {
+    const std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+        EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384"), &EVP_PKEY_free);
+    const std::unique_ptr<BIO, decltype(&BIO_free)> out(BIO_new_file(file.c_str(), "w"), &BIO_free);
+    ASSERT_TRUE(key && out);
+    ASSERT_EQ(PEM_write_bio_PrivateKey(out.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr),
+              1);
 }
 
 } // namespace
@@ -242,10 +254,22 @@ TEST(VapidIdentity, AFileWithoutAP256KeyStopsTheStart) {
     std::ofstream(garbage)
         << "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n";
     const auto empty = folder / "empty.pem";
-    std::ofstream{empty};
+    const std::ofstream made_empty(empty);
 
-    EXPECT_THROW(vapid_identity::load_or_create(garbage), std::runtime_error);
-    EXPECT_THROW(vapid_identity::load_or_create(empty), std::runtime_error);
+    const auto p384 = folder / "p384.pem";
+    write_key_of_another_curve(p384);
+
+    for (const auto& file : {garbage, empty, p384}) {
+        try {
+            vapid_identity::load_or_create(file);
+            ADD_FAILURE() << file << " was taken";
+        } catch (const std::runtime_error& error) {
+            EXPECT_NE(std::string(error.what()).find(file.string() + " holds no P-256"),
+                      std::string::npos)
+                << error.what();
+        }
+    }
+    // Left for the operator to look at, not replaced by a new key.
     EXPECT_EQ(read_file(garbage).substr(0, 11), "-----BEGIN ");
 }
 

@@ -232,7 +232,8 @@ std::string aes128gcm_seal(std::string_view key, std::string_view nonce,
           "AES-128-GCM");
     int finished = 0;
     check(EVP_EncryptFinal_ex(context.get(), bytes(out) + written, &finished) == 1, "AES-128-GCM");
-    const auto sealed = static_cast<std::size_t>(written + finished);
+    const std::size_t sealed =
+        static_cast<std::size_t>(written) + static_cast<std::size_t>(finished);
     check(sealed == plaintext.size(), "AES-128-GCM");
     check(EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_GET_TAG, tag_size, bytes(out) + sealed) ==
               1,
