@@ -111,6 +111,16 @@ TEST(WebPushEncryption, AnAlteredByteAnywhereMakesTheMessageUnreadable) {
     }
 }
 
+TEST(WebPushEncryption, ACutShortBodyIsUnreadableRatherThanACrash) {
+    const test::test_subscriber subscriber;
+    const std::string body = encrypt("hello", keys_of(subscriber));
+
+    for (const std::size_t size :
+         {std::size_t{0}, std::size_t{20}, std::size_t{86}, body.size() - 1}) {
+        EXPECT_EQ(test::decrypt(subscriber, body.substr(0, size)), std::nullopt) << size;
+    }
+}
+
 TEST(WebPushEncryption, AnotherSubscriberCannotReadIt) {
     const test::test_subscriber subscriber;
     const test::test_subscriber someone_else;
