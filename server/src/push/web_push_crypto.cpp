@@ -1,10 +1,10 @@
 #include "push/web_push_crypto.hpp"
 
+#include "crypto/owner_only_file.hpp"
+
 #include <array>
 #include <boost/json.hpp>
-#include <cerrno>
 #include <cstdint>
-#include <fcntl.h>
 #include <fstream>
 #include <iterator>
 #include <openssl/bio.h>
@@ -19,8 +19,6 @@
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <stdexcept>
-#include <system_error>
-#include <unistd.h>
 
 namespace carecircle::server::push {
 namespace {
@@ -298,31 +296,6 @@ std::string pem_of(EVP_PKEY* key) {
     return {data, static_cast<std::size_t>(size)};
 }
 
-void write_new_key(const std::filesystem::path& file) {
-    if (file.has_parent_path()) {
-        std::filesystem::create_directories(file.parent_path());
-    }
-    // As the server secret: O_EXCL, so that of two servers starting on one folder, one makes
-    // the key and both use it; owner-only from the first byte.
-    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        if (errno == EEXIST) {
-            return;
-        }
-        throw std::system_error(errno, std::generic_category(), "cannot make " + file.string());
-    }
-    const owned<EVP_PKEY> key = new_p256_key();
-    const std::string text = pem_of(key.get());
-    const bool written =
-        ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-        ::fsync(fd) == 0;
-    ::close(fd);
-    if (!written) {
-        std::filesystem::remove(file);
-        throw std::runtime_error("cannot write " + file.string());
-    }
-}
-
 bool is_p256(const EVP_PKEY* key) {
     if (EVP_PKEY_is_a(key, "EC") != 1) {
         return false;
@@ -414,7 +387,7 @@ std::string encrypt(std::string_view plaintext, const subscriber_keys& to,
 
 vapid_identity vapid_identity::load_or_create(const std::filesystem::path& file) {
     if (!std::filesystem::exists(file)) {
-        write_new_key(file);
+        create_owner_only_file(file, [] { return pem_of(new_p256_key().get()); });
     }
     auto keys = std::make_shared<key_pair>(key_pair{read_key(file)});
     std::string public_key = base64url_encode(public_point_of(keys->key.get()));
